@@ -1,0 +1,51 @@
+"""LLM Explainer's entry point: only a router (`streamlit run app.py`).
+
+It sets the page up, draws the shared sidebar and runs the chosen page; every
+page lives in `pages/`, every word in `assets/i18n/`.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import sidebar
+from ui.page import show_error
+from ui.text import t
+
+HERE = Path(__file__).parent
+PAGES = HERE / "pages"
+
+st.set_page_config(page_title="LLM Explainer", page_icon="🔎", layout="wide")
+
+
+def page(file: str, key: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(PAGES / file, title=t(f"nav.{key}"), icon=icon, url_path=key, default=default)
+
+
+navigation = st.navigation(
+    {
+        t("nav.section_start"): [
+            page("home.py", "home", "🏠", default=True),
+            page("tour.py", "tour", "🧭"),
+        ],
+        t("nav.section_inside"): [
+            page("tokenization.py", "tokenization", "✂️"),
+            page("embeddings.py", "embeddings", "🗺️"),
+            page("attention.py", "attention", "👀"),
+            page("next_token.py", "next_token", "🎲"),
+        ],
+        t("nav.section_training"): [
+            page("training.py", "training", "🏋️"),
+            page("finetune.py", "finetune", "🍕"),
+        ],
+        t("nav.section_classroom"): [
+            page("history.py", "history", "📜"),
+            page("eliza.py", "eliza", "💬"),
+        ],
+    }
+)
+sidebar.render()
+try:
+    navigation.run()
+except Exception as exc:  # st.stop/st.rerun are BaseException and pass through
+    show_error(exc)

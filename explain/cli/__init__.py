@@ -1,0 +1,51 @@
+"""The `python -m explain` command line: one module per subcommand, found automatically.
+
+Each `explain/cli/cmd_*.py` module defines `register(subparsers)`, which adds its
+subcommand and sets `handler=function(args) -> dict`. Handlers return plain data;
+`main` prints it as JSON with `--json`, or as readable lines without. Bad
+arguments and bad input exit with status 2 and one line on stderr, never a
+traceback. Leaves out the analysis itself (handlers call `explain.*`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import sys
+
+from explain.cli.common import CliError, print_human
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other CLI error
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m explain", description="LLM Explainer from the command line.")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    package = importlib.import_module("explain.cli")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            importlib.import_module(f"explain.cli.{info.name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result = args.handler(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, RuntimeError) as exc:  # bad input or an unavailable model: its message says what to do
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print_human(result)
+    return 0

@@ -1,0 +1,36 @@
+"""`attention TEXT --layer L --head H`: one head's attention weights (rows are query positions)."""
+
+from explain import registry
+from explain.analysis import analyze
+from explain.cli.common import CliError, add_json_flag, text_argument
+from explain.cli.models_arg import add_model_args, load_for_cli
+
+
+def run(args) -> dict:
+    text = text_argument(args.text)
+    lm = load_for_cli(args.model, args.device, args.dtype)
+    result = analyze(lm, text)
+    layers, heads = result.attentions.shape[:2]
+    if not 0 <= args.layer < layers:
+        raise CliError(f"--layer must be between 0 and {layers - 1} for {lm.name}, got {args.layer}")
+    if not 0 <= args.head < heads:
+        raise CliError(f"--head must be between 0 and {heads - 1} for {lm.name}, got {args.head}")
+    weights = result.attentions[args.layer, args.head]
+    return {
+        "model": lm.name,
+        "layer": args.layer,
+        "head": args.head,
+        "tokens": result.tokens,
+        "truncated": result.truncated,
+        "weights": [[round(float(w), 6) for w in row] for row in weights],
+    }
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("attention", help="attention weights of one layer and head")
+    parser.add_argument("text")
+    parser.add_argument("--layer", type=int, default=0, help="layer index, from 0")
+    parser.add_argument("--head", type=int, default=0, help="head index, from 0")
+    add_model_args(parser, registry.DEFAULT_CAUSAL_LM)
+    add_json_flag(parser)
+    parser.set_defaults(handler=run)

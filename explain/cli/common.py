@@ -1,0 +1,56 @@
+"""Pieces every subcommand shares: the --json flag, reading text arguments, printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from explain.text_input import require_text
+
+
+class CliError(Exception):
+    """A user mistake; its message is printed as one line and the command exits 2."""
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+
+def text_argument(raw: str) -> str:
+    """The cleaned text of a TEXT argument; empty text is a CliError."""
+    try:
+        return require_text(raw).text
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def positive_int(value: str) -> int:
+    """argparse type: an integer >= 1."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def bounded_int(low: int, high: int):
+    """argparse type factory: an integer in [low, high], naming the bound when it is not."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {number}")
+        return number
+
+    return parse
+
+
+def print_human(result: dict) -> None:
+    """Readable output without --json: one "key: value" line per top-level field."""
+    for key, value in result.items():
+        if isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False)
+            value = value if len(value) < 400 else value[:400] + " ..."
+        print(f"{key}: {value}")

@@ -1,0 +1,44 @@
+"""The one place where tokens become text a person can read, and HTML that is safe.
+
+Every page draws tokens through these helpers, so whitespace is made visible and
+user text is escaped the same way everywhere. Leaves out choosing colours for
+meaning (pages pass them in).
+"""
+
+from __future__ import annotations
+
+import html
+
+# Qualitative palette readable by colour-blind viewers (Okabe-Ito, lightened for backgrounds).
+CHIP_COLOURS = ["#cfe8ff", "#ffe3b3", "#c9f0e1", "#f9d0e4", "#fff3a6", "#d6d1f5", "#ffd2c2", "#d9ead3"]
+
+_VISIBLE = {" ": "·", "\n": "↵", "\t": "→", "\r": "␍"}
+
+
+def visible(token_text: str) -> str:
+    """Show whitespace: 'a b\\n' -> 'a·b↵'. An empty token shows as '∅'."""
+    if token_text == "":
+        return "∅"
+    return "".join(_VISIBLE.get(ch, ch) for ch in token_text)
+
+
+def escape(text: str) -> str:
+    """HTML-escape user text, quotes included: '<b>' -> '&lt;b&gt;'."""
+    return html.escape(text, quote=True)
+
+
+def chip(label: str, colour: str, title: str = "") -> str:
+    """One token as an inline HTML chip; label and title are escaped here."""
+    return (
+        f'<span class="tok" title="{escape(title)}" style="background:{colour};border-radius:4px;'
+        f'padding:1px 3px;margin:1px;display:inline-block;font-family:monospace;color:#111">'
+        f"{escape(visible(label))}</span>"
+    )
+
+
+def token_chips_html(tokens: list[str], titles: list[str] | None = None, colours: list[str] | None = None) -> str:
+    """A row of chips, one per token, cycling through `CHIP_COLOURS` unless `colours` is given."""
+    titles = titles or [""] * len(tokens)
+    colours = colours or [CHIP_COLOURS[i % len(CHIP_COLOURS)] for i in range(len(tokens))]
+    chips = "".join(chip(t, c, title) for t, c, title in zip(tokens, colours, titles))
+    return f'<div style="line-height:2">{chips}</div>'

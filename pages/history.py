@@ -1,0 +1,9 @@
+"""Placeholder until this page's issue lands."""
+
+import streamlit as st
+
+from ui.page import header
+from ui.text import t
+
+header("history")
+st.info(t("common.coming_soon"))

@@ -1,0 +1,50 @@
+"""Shared fixtures: the real models, loaded once per test session, and a private cache folder.
+
+The cache folder is fresh for each run (so conversion is exercised) and shared
+by every test, AppTest run and server the suite starts.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+_CACHE = tempfile.mkdtemp(prefix="llm-explainer-test-cache-")
+os.environ["LLM_EXPLAINER_CACHE"] = _CACHE
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(_CACHE, "numba"))
+
+
+@pytest.fixture(scope="session")
+def cache_root() -> str:
+    return _CACHE
+
+
+@pytest.fixture(scope="session")
+def smollm():
+    """SmolLM2-135M in float32 on the CPU: exact enough to check recomputations to 1e-4."""
+    from explain.loading import load_model
+
+    return load_model("smollm2-135m", device="cpu", dtype="float32")
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    from explain.loading import load_model
+
+    return load_model("minilm-l6", device="cpu", dtype="float32")
+
+
+def app_test(page: str | None = None, lang: str = "en", timeout: float = 180):
+    """An AppTest of app.py, switched to `page` (e.g. "pages/attention.py") and run once."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=timeout)
+    at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at

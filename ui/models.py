@@ -1,0 +1,61 @@
+"""Models shared by every browser session: loaded once per process, used read-only.
+
+`st.cache_resource` keeps one copy of each (name, device, dtype); the forward
+pass is serialised by the LoadedModel's own lock, so concurrent sessions queue
+instead of failing. The first load of SmolLM2 converts its GGUF (~20 s) with a
+progress bar; later loads take about a second.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explain import gguf_cache, registry
+from explain.loading import LoadedModel, ModelUnavailable, load_model
+from ui.text import t
+
+LOADED: dict[str, dict] = {}  # name -> describe(), for the sidebar; process-wide like the cache
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
+    lm = load_model(name, device=device, dtype=dtype)
+    LOADED[name] = lm.describe()
+    return lm
+
+
+def _convert_with_progress() -> None:
+    """Convert SmolLM2's GGUF before loading, drawing a progress bar while it runs."""
+    source = registry.smollm2_gguf_path()
+    if source is None or gguf_cache.is_complete(gguf_cache.converted_dir(registry.DEFAULT_CAUSAL_LM), source):
+        return
+    bar = st.progress(0.0, text=t("common.converting"))
+    gguf_cache.ensure_converted(registry.DEFAULT_CAUSAL_LM, source, lambda f, m: bar.progress(f, text=m))
+    bar.empty()
+
+
+def selected_causal_lm() -> str:
+    return st.session_state.get("model_name") or registry.DEFAULT_CAUSAL_LM
+
+
+def get_model(name: str | None = None, dtype: str | None = None) -> LoadedModel:
+    """The loaded model `name` (default: the sidebar's causal LM); stops the page with a message if unavailable.
+
+    `dtype` overrides the sidebar's precision (pages checking a recomputation ask for "float32").
+    """
+    name = name or selected_causal_lm()
+    device = st.session_state.get("device_choice", "auto")
+    dtype = dtype or st.session_state.get("dtype_choice", "auto")
+    try:
+        if name == registry.DEFAULT_CAUSAL_LM:
+            _convert_with_progress()
+        with st.spinner(t("common.loading_model", name=name)):
+            return _cached_model(name, device, dtype)
+    except (ModelUnavailable, ValueError) as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop raises
+
+
+def get_encoder() -> LoadedModel:
+    return get_model(registry.DEFAULT_ENCODER)

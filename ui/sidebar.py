@@ -1,0 +1,50 @@
+"""The sidebar: language, model, device and precision, and what is loaded."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explain import registry
+from explain.device import DTYPE_CHOICES, available_devices
+from explain.i18n import LANGUAGES
+from ui.models import LOADED
+from ui.text import language, t
+from ui.urlstate import bind, mirror
+
+OTHER = "__other__"
+
+
+def _model_picker() -> None:
+    options = [registry.DEFAULT_CAUSAL_LM, *registry.trained_model_names(), OTHER]
+    bind("model_pick", registry.DEFAULT_CAUSAL_LM)
+    if st.session_state["model_pick"] not in options:
+        st.session_state["model_hub_id"] = st.session_state["model_pick"]
+        st.session_state["model_pick"] = OTHER
+    st.selectbox(
+        t("common.model"), options, key="model_pick", format_func=lambda o: t("common.other_model") if o == OTHER else o
+    )
+    chosen = st.session_state["model_pick"]
+    if chosen == OTHER:
+        hub_id = st.text_input(
+            t("common.hub_id"), key="model_hub_id", max_chars=96, placeholder="gpt2, Qwen/Qwen2.5-0.5B ..."
+        ).strip()
+        chosen = hub_id or registry.DEFAULT_CAUSAL_LM
+    st.session_state["model_name"] = chosen
+
+
+def render() -> None:
+    with st.sidebar:
+        language()
+        st.selectbox("🌐 Language / Lingua", list(LANGUAGES), key="lang", format_func=LANGUAGES.get)
+        _model_picker()
+        st.selectbox(t("common.device"), ["auto", *available_devices()], key="device_choice")
+        st.selectbox(
+            t("common.precision"), list(DTYPE_CHOICES[:3]), key="dtype_choice", help=t("common.precision_help")
+        )
+        for info in LOADED.values():
+            st.caption(t("common.loaded_info", **info))
+    mirror("lang")
+    if st.session_state.get("model_pick") != registry.DEFAULT_CAUSAL_LM:
+        st.query_params["model_pick"] = st.session_state["model_name"]
+    elif "model_pick" in st.query_params:
+        del st.query_params["model_pick"]

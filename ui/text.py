@@ -1,0 +1,19 @@
+"""`t("home.title")`: the current language's text for a key (see explain.i18n)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+
+def language() -> str:
+    """The language chosen in the sidebar, or given as ?lang=it in the URL."""
+    if "lang" not in st.session_state:
+        from_url = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state["lang"] = from_url if from_url in LANGUAGES else DEFAULT_LANGUAGE
+    return st.session_state["lang"]
+
+
+def t(key: str, **values: object) -> str:
+    return translate(key, language(), **values)
