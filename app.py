@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar
+from ui import presenter, sidebar
 from ui.page import show_error
 from ui.text import t
 
@@ -41,10 +41,12 @@ navigation = st.navigation(
         t("nav.section_classroom"): [
             page("history.py", "history", "📜"),
             page("eliza.py", "eliza", "💬"),
+            st.Page(PAGES / "myths.py", title=t("myths.nav"), icon="🧐", url_path="myths"),
         ],
     }
 )
 sidebar.render()
+presenter.apply()
 try:
     navigation.run()
 except Exception as exc:  # st.stop/st.rerun are BaseException and pass through

@@ -35,3 +35,19 @@ def greedy_reply(lm: LoadedModel, messages: list[dict[str, str]], max_new_tokens
             pad_token_id=lm.tokenizer.eos_token_id,
         )
     return lm.tokenizer.decode(out[0, ids.shape[1] :], skip_special_tokens=True).strip()
+
+
+def template_tokens(lm: LoadedModel, messages: list[dict[str, str]]) -> list[str]:
+    """The templated conversation as the model receives it, one decoded token per entry
+    (markers such as '<|im_start|>' included), for the "show raw tokens" toggle."""
+    return [lm.tokenizer.decode([i]) for i in chat_ids(lm, messages)]
+
+
+def stream_reply(lm: LoadedModel, messages: list[dict[str, str]], config, max_new_tokens: int = 60):
+    """Pieces of the assistant's reply as they are generated (greedy or sampled per `config`, a
+    `sampling.SamplingConfig`), ending at the end-of-turn token or after at most MAX_REPLY_TOKENS."""
+    from explain.generation import stream, text_deltas
+
+    ids = chat_ids(lm, messages)
+    limit = max(1, min(max_new_tokens, MAX_REPLY_TOKENS))
+    yield from text_deltas(lm, stream(lm, ids, config, limit))

@@ -10,6 +10,7 @@ and rebuilt instead of crashing. Leaves out choosing device and dtype.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -41,6 +42,7 @@ def is_complete(folder: Path, source: Path) -> bool:
 
 def _convert(source: Path, target: Path) -> None:
     """Dequantize `source` with transformers and save fp32 safetensors (bit-identical weights)."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF reader draws its own bar; we report progress ourselves
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 

@@ -1,9 +1,91 @@
-"""Placeholder until this page's issue lands."""
+"""Attention: the real weights of every layer and head, found, drawn and recomputed by hand."""
 
 import streamlit as st
 
-from ui.page import header
+from explain import attention as attn
+from explain.analysis import analyze
+from explain.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS
+from explain.text_input import EmptyTextError
+from ui import attention_views as views
+from ui.models import get_encoder, get_model
+from ui.page import header, notice_truncated
 from ui.text import t
+from ui.urlstate import bind, mirror
+
+PRESET_KEYS = [*attn.PRESETS, "custom"]
+VIEWS = ["heatmap", "grid", "layer", "head_view", "steps", "causal"]
+
+
+def _on_preset() -> None:
+    preset = st.session_state["attn_preset"]
+    if preset in attn.PRESETS:
+        st.session_state["attn_text"] = attn.PRESETS[preset]
+
+
+def _on_text() -> None:
+    if st.session_state["attn_text"] != attn.PRESETS.get(st.session_state["attn_preset"]):
+        st.session_state["attn_preset"] = "custom"
+
 
 header("attention")
-st.info(t("common.coming_soon"))
+bind("attn_preset", "pronoun", choices=PRESET_KEYS)
+bind("attn_text", attn.PRESETS.get(st.session_state["attn_preset"], attn.PRONOUN_TEXT))
+bind("attn_view", "heatmap", choices=VIEWS)
+bind("attn_layer", 0, cast=int)
+bind("attn_head", 0, cast=int)
+bind("attn_stat", "previous", choices=list(attn.STATISTICS))
+
+left, right = st.columns([1, 2])
+left.selectbox(
+    t("attention.preset"),
+    PRESET_KEYS,
+    key="attn_preset",
+    on_change=_on_preset,
+    format_func=lambda k: t(f"attention.preset_{k}"),
+)
+right.text_area(
+    t("attention.text_label"),
+    key="attn_text",
+    height=80,
+    max_chars=MAX_TEXT_CHARS,
+    on_change=_on_text,
+    help=t("attention.text_help", chars=MAX_TEXT_CHARS, limit=MAX_ANALYSIS_TOKENS),
+)
+lm = get_model(dtype="float32")  # float32 so the step-by-step check can hold to 1e-4
+try:
+    result = analyze(lm, st.session_state["attn_text"])
+except EmptyTextError:
+    st.warning(t("attention.empty_text"))
+    st.stop()
+
+if result.truncated:
+    notice_truncated(result.total_tokens, result.n_tokens)
+caption = t("attention.tokens_info", n=result.n_tokens, limit=MAX_ANALYSIS_TOKENS)
+if result.n_tokens > attn.MAX_VIEW_TOKENS:
+    caption += " " + t("attention.view_cut", shown=attn.MAX_VIEW_TOKENS, n=result.n_tokens)
+st.caption(caption)
+
+layers, heads = result.attentions.shape[:2]
+st.session_state["attn_layer"] = min(max(st.session_state["attn_layer"], 0), layers - 1)
+st.session_state["attn_head"] = min(max(st.session_state["attn_head"], 0), heads - 1)
+view = st.segmented_control(
+    t("attention.view"), VIEWS, key="attn_view", format_func=lambda v: t(f"attention.view_{v}"), required=True
+)
+col_layer, col_head, _ = st.columns([1, 1, 3])
+locked = view == "causal"  # that view averages every layer and head
+layer = col_layer.selectbox(t("attention.layer"), list(range(layers)), key="attn_layer", disabled=locked)
+head = col_head.selectbox(t("attention.head"), list(range(heads)), key="attn_head", disabled=locked)
+
+if view == "heatmap":
+    views.heatmap_view(result, layer, head, st.session_state["attn_preset"])
+elif view == "grid":
+    views.grid_view(result, layer, head)
+elif view == "layer":
+    views.layer_view(result, layer)
+elif view == "head_view":
+    views.head_view(result, layer, head)
+elif view == "steps":
+    views.steps_view(lm, result, layer, head)
+else:
+    views.causal_view(lm, get_encoder(), result.text)
+mirror("attn_preset", "attn_text", "attn_view", "attn_layer", "attn_head", "attn_stat")

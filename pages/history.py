@@ -1,9 +1,46 @@
-"""Placeholder until this page's issue lands."""
+"""History: from ELIZA (1966) to SmolLM2 (2024), a timeline with sizes on a log scale and every source."""
 
 import streamlit as st
 
+from explain.history import human_count, load_timeline, table_rows, timeline_figure
+from ui import presenter
 from ui.page import header
-from ui.text import t
+from ui.text import language, t
+
+MILESTONES = load_timeline()
+IDS = [m.id for m in MILESTONES]
 
 header("history")
-st.info(t("common.coming_soon"))
+lang = language()
+if "history_pick" not in st.session_state:
+    from_url = st.query_params.get("milestone", "transformer")
+    st.session_state["history_pick"] = from_url if from_url in IDS else "transformer"
+by_id = {m.id: m for m in MILESTONES}
+controls = st.columns([3, 1, 1])
+with controls[0]:
+    st.select_slider(
+        t("history.pick"), IDS, key="history_pick", format_func=lambda i: f"{int(by_id[i].year)} · {by_id[i].name}"
+    )
+with controls[1]:
+    presenter.toggle()
+chosen = by_id[st.session_state["history_pick"]]
+with controls[2]:
+    present = 1 if presenter.is_presenting() else None
+    presenter.share_box("history", {"milestone": chosen.id, "present": present})
+st.query_params["milestone"] = chosen.id
+
+with st.container(border=True):
+    st.subheader(f"{int(chosen.year)} · {chosen.name}")
+    st.markdown(chosen.text.get(lang, chosen.text["en"]))
+    size = human_count(chosen.parameters) if chosen.parameters else t("history.not_published")
+    st.markdown(t("history.size_line", parameters=size, tokens=human_count(chosen.training_tokens)))
+    if chosen.estimate_parameters:
+        st.warning(t("history.estimate_note", value=human_count(chosen.estimate_parameters)))
+    st.caption(f"{t('tour.source')}: {chosen.source}")
+
+st.subheader(t("history.chart_title"))
+labels = {k: t(f"history.axis_{k}") for k in ("parameters", "tokens", "estimate", "year", "count")}
+presenter.show_chart(timeline_figure(labels), "history", table_rows(lang), "llm_history")
+st.caption(t("history.chart_caption"))
+presenter.myth_box("gpt2_size")
+presenter.myth_box("gpt4_size")

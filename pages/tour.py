@@ -1,9 +1,38 @@
-"""Placeholder until this page's issue lands."""
+"""Guided tour: the lesson step by step, each with short text, a live widget, a myth box and a quiz."""
 
 import streamlit as st
 
-from ui.page import header
-from ui.text import t
+from explain.tour import load_steps
+from ui import presenter
+from ui.page import show_error
+from ui.text import language, t
+from ui.tour import current_step, navigation, quiz
+from ui.tour_widgets import WIDGETS
 
-header("tour")
-st.info(t("common.coming_soon"))
+STEPS = load_steps()
+lang = language()
+step_no = current_step(len(STEPS))
+step = STEPS[step_no - 1]
+
+st.title(t("tour.title"))
+top = st.columns([3, 1, 1])
+top[0].caption(t("tour.intro"))
+with top[1]:
+    presenter.toggle()
+with top[2]:
+    presenter.share_box("tour", {"step": step_no, "present": 1 if presenter.is_presenting() else None})
+navigation(step_no, len(STEPS), "top")
+
+st.header(f"{step_no}. {step.title.get(lang, step.title['en'])}")
+st.markdown(step.text.get(lang, step.text["en"]))
+with st.container(border=True):
+    st.markdown(f"**{t('tour.try_it')}**")
+    try:
+        WIDGETS[step.widget]()
+    except Exception as exc:  # a widget failing must not take the lesson down
+        show_error(exc)
+if step.myth:
+    presenter.myth_box(step.myth)
+quiz(step)
+navigation(step_no, len(STEPS), "bottom")
+st.query_params["step"] = str(step_no)

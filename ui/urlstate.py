@@ -2,7 +2,7 @@
 
 Pattern in a page:
     bind("tok_text", default="Hello")            # before the widget
-    st.text_area(t("tokens.input"), key="tok_text")
+    st.text_area("Text", key="tok_text")
     mirror("tok_text")                             # after the widgets
 
 `bind` reads ?tok_text=... the first time a session sees the key; `mirror`

@@ -1,0 +1,214 @@
+"""Plotly figures of attention: one head's heatmap, a layer's heads, the layers x heads grid, the head view.
+
+Builders take numpy arrays and token strings and return `go.Figure`s; they never
+call Streamlit. Token labels go through `explain.display` (visible whitespace,
+HTML-escaped, since plotly reads a few HTML tags in labels). Axes are numeric
+positions with token tick labels, because plotly merges equal category labels
+and a text often repeats a token. Leaves out computing anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explain.attention import Line
+from explain.display import escape, visible
+
+SCALE = "Blues"  # sequential colour scale for weights 0..1
+HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000", "#999999"]
+
+
+def labels(tokens: list[str]) -> list[str]:
+    """Tick labels safe for plotly: ' the' -> '·the'; '<b>' -> '&lt;b&gt;'."""
+    return [escape(visible(t)) for t in tokens]
+
+
+def _hover_grid(tokens: list[str]) -> np.ndarray:
+    """(T, T, 2) customdata: [query label, key label] for every cell."""
+    names = np.array(labels(tokens), dtype=object)
+    T = len(tokens)
+    return np.stack([np.repeat(names[:, None], T, axis=1), np.repeat(names[None, :], T, axis=0)], axis=-1)
+
+
+def heatmap(matrix: np.ndarray, tokens: list[str], title: str = "", axis_titles: tuple[str, str] = ("", "")) -> go.Figure:
+    """One head: rows = query tokens (top to bottom), columns = key tokens, exact weight on hover.
+
+    `matrix` is (T, T); sized so that 64 tokens keep one readable label per row.
+    """
+    T = len(tokens)
+    ticks = list(range(T))
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=ticks,
+            y=ticks,
+            zmin=0,
+            zmax=1,
+            colorscale=SCALE,
+            customdata=_hover_grid(tokens),
+            hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.4f}<extra></extra>",
+        )
+    )
+    size = max(360, min(1100, 15 * T + 140))
+    axis = dict(tickmode="array", tickvals=ticks, ticktext=labels(tokens), tickfont=dict(size=10 if T > 30 else 12))
+    fig.update_xaxes(**axis, tickangle=-60, side="top", title=axis_titles[1])
+    fig.update_yaxes(**axis, autorange="reversed", title=axis_titles[0])
+    fig.update_layout(title=title, height=size, margin=dict(l=10, r=10, t=110 if title else 90, b=10))
+    return fig
+
+
+def small_multiples(layer: np.ndarray, titles: list[str], columns: int = 3) -> go.Figure:
+    """Every head of one layer as a small heatmap without labels: (H, T, T) -> a grid of H panels."""
+    heads = layer.shape[0]
+    rows = -(-heads // columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03, vertical_spacing=0.06)
+    for h in range(heads):
+        fig.add_trace(
+            go.Heatmap(z=layer[h], coloraxis="coloraxis", hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>"),
+            row=h // columns + 1,
+            col=h % columns + 1,
+        )
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_layout(
+        coloraxis=dict(colorscale=SCALE, cmin=0, cmax=1), height=260 * rows, margin=dict(l=10, r=10, t=40, b=10)
+    )
+    return fig
+
+
+def statistic_grid(grid: np.ndarray, statistic_label: str, selected: tuple[int, int] | None = None) -> go.Figure:
+    """The layers x heads grid of one statistic, as square markers (so a click selects one head).
+
+    `grid` is (L, H). Markers rather than a heatmap because plotly selection events
+    work on scatter points; `customdata` carries (layer, head) for the page.
+    """
+    L, H = grid.shape
+    layer_index, head_index = np.meshgrid(np.arange(L), np.arange(H), indexing="ij")
+    fig = go.Figure(
+        go.Scatter(
+            x=head_index.ravel(),
+            y=layer_index.ravel(),
+            mode="markers",
+            marker=dict(
+                symbol="square",
+                size=17,
+                color=grid.ravel(),
+                colorscale="Viridis",
+                colorbar=dict(title=statistic_label, thickness=12),
+                line=dict(width=0),
+            ),
+            customdata=np.stack([layer_index.ravel(), head_index.ravel()], axis=-1),
+            hovertemplate="layer %{y}, head %{x}<br>" + statistic_label + ": %{marker.color:.3f}<extra></extra>",
+        )
+    )
+    if selected is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[selected[1]],
+                y=[selected[0]],
+                mode="markers",
+                marker=dict(symbol="square-open", size=21, color="#D55E00", line=dict(width=3)),
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(title="head", tickmode="linear", dtick=1, range=[-0.6, H - 0.4])
+    fig.update_yaxes(title="layer", autorange="reversed", tickmode="linear", dtick=1 if L <= 12 else 2)
+    fig.update_layout(height=max(300, 19 * L + 90), showlegend=False, margin=dict(l=10, r=10, t=20, b=10))
+    fig.update_layout(dragmode=False, clickmode="event+select")
+    return fig
+
+
+def _bin_lines(lines: list[Line], bins: int) -> dict[tuple[int, int], list[Line]]:
+    """Group lines by (head, opacity bin): one plotly trace per group keeps 4,000 lines fast to draw."""
+    groups: dict[tuple[int, int], list[Line]] = {}
+    for line in lines:
+        level = min(bins - 1, int(line.weight * bins))
+        groups.setdefault((line.head, level), []).append(line)
+    return groups
+
+
+def head_view(lines: list[Line], tokens: list[str], head_names: dict[int, str], bins: int = 8) -> go.Figure:
+    """BertViz-style: tokens in two columns, a line from each query (left) to each key (right), opacity = weight."""
+    T = len(tokens)
+    fig = go.Figure()
+    for (head, level), group in sorted(_bin_lines(lines, bins).items()):
+        xs, ys = [], []
+        for line in group:
+            xs += [0, 1, None]
+            ys += [line.query, line.key, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line=dict(color=HEAD_COLOURS[head % len(HEAD_COLOURS)], width=2),
+                opacity=(level + 1) / bins,
+                hoverinfo="skip",
+                name=head_names[head],
+                legendgroup=str(head),
+                showlegend=False,
+            )
+        )
+    for head in sorted({line.head for line in lines}):  # one legend entry per head
+        colour = HEAD_COLOURS[head % len(HEAD_COLOURS)]
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colour, width=4), name=head_names[head]))
+    names = labels(tokens)
+    for x, anchor in ((0, "right"), (1, "left")):
+        fig.add_trace(
+            go.Scatter(
+                x=[x] * T,
+                y=list(range(T)),
+                mode="text+markers",
+                text=names,
+                textposition=f"middle {'left' if anchor == 'right' else 'right'}",
+                marker=dict(size=5, color="#444"),
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_xaxes(visible=False, range=[-0.7, 1.7])
+    fig.update_yaxes(visible=False, autorange="reversed")
+    fig.update_layout(height=max(300, 18 * T + 80), margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"))
+    return fig
+
+
+def step_bars(tokens: list[str], scaled: np.ndarray, ours: np.ndarray, model: np.ndarray, position: int) -> go.Figure:
+    """Two panels for one query: the scaled scores q·k/√d (masked ones greyed), and our weights vs the model's."""
+    T = len(tokens)
+    x = list(range(T))
+    visible_scores = np.where(np.arange(T) <= position, scaled, np.nan)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, subplot_titles=("q·k / √d", "softmax"))
+    fig.add_trace(go.Bar(x=x, y=visible_scores, marker_color="#0072B2", name="q·k/√d"), row=1, col=1)
+    fig.add_trace(go.Bar(x=x, y=ours, marker_color="#E69F00", name="ours"), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(x=x, y=model, mode="markers", marker=dict(color="#000", symbol="line-ew-open", size=14), name="model"),
+        row=2,
+        col=1,
+    )
+    fig.update_xaxes(tickmode="array", tickvals=x, ticktext=labels(tokens), tickangle=-60, row=2, col=1)
+    fig.update_layout(height=460, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.12))
+    return fig
+
+
+def vector_strip(vectors: np.ndarray, row_labels: list[str]) -> go.Figure:
+    """Vectors as coloured rows (query on top, then keys): (n, d) -> heatmap with a diverging scale.
+
+    `row_labels` are plain text (escaped here).
+    """
+    limit = float(np.abs(vectors).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=vectors,
+            y=list(range(len(row_labels))),
+            colorscale="RdBu",
+            zmin=-limit,
+            zmax=limit,
+            hovertemplate="dim %{x}: %{z:.3f}<extra></extra>",
+        )
+    )
+    ticks = list(range(len(row_labels)))
+    fig.update_yaxes(tickmode="array", tickvals=ticks, ticktext=[escape(r) for r in row_labels], autorange="reversed")
+    fig.update_layout(height=max(160, 16 * len(row_labels) + 80), margin=dict(l=10, r=10, t=10, b=30))
+    return fig

@@ -1,0 +1,126 @@
+"""Plotly figures of the embeddings page: the token map, the similarity heatmap, small maps.
+
+Builders take plain arrays and labels and return `plotly.graph_objects.Figure`;
+they never call Streamlit. Labels are user or model text: plotly escapes hover
+text itself, and we pass it as `text`/`customdata`, never as HTML templates.
+Leaves out computing coordinates (`projection.py`) and neighbours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+BASE = "#9aa5b1"  # grey of the ordinary map points
+QUERY = "#d55e00"  # Okabe-Ito vermillion: the searched token
+NEIGHBOUR = "#0072b2"  # Okabe-Ito blue: its nearest neighbours
+GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
+
+
+def _scatter(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
+    """A 2D or 3D scatter trace, chosen by the coordinates' width."""
+    if coords.shape[1] >= 3:
+        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
+    return go.Scatter(x=coords[:, 0], y=coords[:, 1], **kwargs)
+
+
+def _layout(fig: go.Figure, title: str, dims: int, height: int = 620) -> go.Figure:
+    axis = dict(showticklabels=False, title="", zeroline=False)
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h"))
+    if dims >= 3:
+        fig.update_layout(scene=dict(xaxis=axis, yaxis=axis, zaxis=axis))
+    else:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(**axis)
+    return fig
+
+
+def token_map(
+    coords: np.ndarray,
+    words: list[str],
+    title: str,
+    query: int | None = None,
+    neighbours: list[int] | None = None,
+    scores: list[float] | None = None,
+    names: tuple[str, str, str] = ("tokens", "query", "neighbours"),
+) -> go.Figure:
+    """Every token as a grey dot with its word on hover; the query and its neighbours on top.
+
+    coords: (N, 2|3); `query` and `neighbours` are row indices; `scores` the
+    neighbours' cosine similarities (shown on hover and as labels).
+    """
+    neighbours = neighbours or []
+    scores = scores or [0.0] * len(neighbours)
+    marker = dict(size=4 if coords.shape[1] < 3 else 2, color=BASE, opacity=0.55)
+    fig = go.Figure([_scatter(coords, mode="markers", text=words, hoverinfo="text", marker=marker, name=names[0])])
+    if neighbours:
+        rows = np.asarray(neighbours)
+        labels = [f"{words[i]} {s:.2f}" for i, s in zip(neighbours, scores)]
+        fig.add_trace(
+            _scatter(
+                coords[rows], mode="markers+text", text=labels, textposition="top center", hoverinfo="text",
+                marker=dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white")), name=names[2],
+            )
+        )  # fmt: skip
+    if query is not None:
+        fig.add_trace(
+            _scatter(
+                coords[[query]], mode="markers+text", text=[words[query]], textposition="bottom center",
+                hoverinfo="text", marker=dict(size=14, color=QUERY, symbol="diamond"), name=names[1],
+            )
+        )  # fmt: skip
+    return _layout(fig, title, coords.shape[1])
+
+
+def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str) -> go.Figure:
+    """(N, N) cosine similarities as a heatmap with the value written in each cell (N <= 40)."""
+    short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
+    short = [f"{i + 1}. {s}" for i, s in enumerate(short)] if len(set(short)) < len(short) else short
+    text = [[f"{v:.2f}" for v in row] for row in matrix]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix, x=short, y=short, text=text, texttemplate="%{text}" if len(labels) <= 15 else None,
+            zmin=-1 if matrix.min() < 0 else 0, zmax=1, colorscale="Viridis", hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(title=title, height=max(360, 40 + 32 * len(labels)), margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def labelled_map(
+    coords: np.ndarray,
+    labels: list[str],
+    title: str,
+    highlight: list[int] | None = None,
+    extra: tuple[np.ndarray, str] | None = None,
+    names: tuple[str, str, str] = ("texts", "top-k", "query"),
+) -> go.Figure:
+    """A small 2D map with every point labelled; `highlight` rows in blue, `extra` (point, label) in orange.
+
+    Used for the similarity view (a few items) and for the vector search (collection + query).
+    """
+    short = [label if len(label) <= 32 else label[:31] + "…" for label in labels]
+    highlight = highlight or []
+    plain = [i for i in range(len(labels)) if i not in set(highlight)]
+    fig = go.Figure()
+    show_text = len(labels) <= 40
+    for rows, colour, name in ((plain, BASE, names[0]), (highlight, NEIGHBOUR, names[1])):
+        if rows:
+            fig.add_trace(
+                _scatter(
+                    coords[np.asarray(rows)], mode="markers+text" if show_text or colour == NEIGHBOUR else "markers",
+                    text=[short[i] for i in rows], hovertext=[labels[i] for i in rows], hoverinfo="text",
+                    textposition="top center", marker=dict(size=9, color=colour), name=name,
+                )
+            )  # fmt: skip
+    if extra is not None:
+        point, label = extra
+        fig.add_trace(
+            _scatter(
+                np.asarray(point).reshape(1, -1), mode="markers+text", text=[label[:32]], hovertext=[label],
+                hoverinfo="text", textposition="bottom center", marker=dict(size=14, color=QUERY, symbol="diamond"),
+                name=names[2],
+            )
+        )  # fmt: skip
+    return _layout(fig, title, coords.shape[1] if len(coords) else 2, height=480)

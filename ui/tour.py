@@ -1,0 +1,78 @@
+"""The tour's Streamlit glue: which step is shown (kept in the URL), navigation, the quiz.
+
+The step lives in `st.session_state["tour_step"]` and in `?step=N`, so a shared
+link or QR code opens the same step. Quiz answers and the score stay in this
+session only (nothing is stored on the server). Leaves out the step widgets
+(see `ui/tour_widgets.py`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explain.tour import Step, clamp_step, is_correct, score
+from ui.text import language, t
+
+STEP_KEY = "tour_step"  # session key of the current step (1-based)
+RESULTS_KEY = "quiz_results"  # {"attention.0": True, ...}, this session only
+
+
+def current_step(n_steps: int) -> int:
+    """The step to show: from ?step=N the first time, then from the buttons."""
+    if STEP_KEY not in st.session_state:
+        st.session_state[STEP_KEY] = clamp_step(st.query_params.get("step", 1), n_steps)
+    return clamp_step(st.session_state[STEP_KEY], n_steps)
+
+
+def _move(delta: int, n_steps: int) -> None:
+    st.session_state[STEP_KEY] = clamp_step(st.session_state.get(STEP_KEY, 1) + delta, n_steps)
+
+
+def navigation(step_no: int, n_steps: int, where: str) -> None:
+    """Previous / next buttons (← and → keys) and the progress bar; `where` keeps keys unique."""
+    st.progress(step_no / n_steps, text=t("tour.progress", step=step_no, n=n_steps))
+    left, _, right = st.columns([1, 3, 1])
+    keys = where == "top"
+    left.button(
+        t("tour.prev"),
+        key=f"tour_prev_{where}",
+        on_click=_move,
+        args=(-1, n_steps),
+        disabled=step_no <= 1,
+        shortcut="Left" if keys else None,
+        width="stretch",
+    )
+    right.button(
+        t("tour.next"),
+        key=f"tour_next_{where}",
+        on_click=_move,
+        args=(1, n_steps),
+        disabled=step_no >= n_steps,
+        shortcut="Right" if keys else None,
+        type="primary",
+        width="stretch",
+    )
+
+
+def quiz(step: Step) -> None:
+    """The step's questions, with feedback as soon as an option is picked, and the session score."""
+    lang = language()
+    results = st.session_state.setdefault(RESULTS_KEY, {})
+    st.subheader(t("tour.quiz"))
+    for i, question in enumerate(step.quiz):
+        options = question.options.get(lang, question.options["en"])
+        choice = st.radio(
+            question.text.get(lang, question.text["en"]),
+            list(range(len(options))),
+            format_func=options.__getitem__,
+            index=None,
+            key=f"quiz_{step.id}_{i}",
+        )
+        verdict = is_correct(question, choice)
+        if verdict is None:
+            continue
+        results[f"{step.id}.{i}"] = verdict
+        why = question.why.get(lang, question.why["en"])
+        (st.success if verdict else st.error)(t("tour.right" if verdict else "tour.wrong", why=why))
+    correct, answered = score(results)
+    st.caption(t("tour.score", correct=correct, answered=answered))
