@@ -66,3 +66,18 @@ def analogy(
             result.expected_rank = ranks[0]
             result.expected_score = float(scores[kept[ranks[0] - 1]])
     return result
+
+
+def add_candidates(
+    labels: list[str], vectors: np.ndarray, words: list[str], word_vectors: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """`labels`/`vectors` (M, D) plus those of `words`/`word_vectors` (W, D) not already among them.
+
+    The expected answer ("queen") may be missing from a list of common words; adding
+    it lets us report its rank instead of a meaningless "not found".
+    """
+    known = {label.strip().lower() for label in labels}
+    new = [i for i, w in enumerate(words) if w.strip().lower() not in known and w.strip()]
+    if not new:
+        return list(labels), vectors
+    return list(labels) + [words[i] for i in new], np.concatenate([vectors, word_vectors[new]])

@@ -195,3 +195,14 @@ def readable(piece: str) -> str:
 
     decoder = _byte_decoder()
     return bytes(decoder[ch] for ch in piece).decode("utf-8", errors="backslashreplace")
+
+
+def merge_counts_figure(steps: list[MergeStep], current: int):
+    """Line chart: how often each merged pair occurred, by merge step, with the current step marked."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Scatter(x=[s.rank + 1 for s in steps], y=[s.count for s in steps], mode="lines"))
+    if 1 <= current <= len(steps):
+        fig.add_trace(go.Scatter(x=[current], y=[steps[current - 1].count], mode="markers", marker=dict(size=12)))
+    fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10), showlegend=False, yaxis_type="log")
+    return fig

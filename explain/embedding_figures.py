@@ -58,17 +58,27 @@ def token_map(
         labels = [f"{words[i]} {s:.2f}" for i, s in zip(neighbours, scores)]
         fig.add_trace(
             _scatter(
-                coords[rows], mode="markers+text", text=labels, textposition="top center", hoverinfo="text",
-                marker=dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white")), name=names[2],
+                coords[rows],
+                mode="markers+text",
+                text=labels,
+                textposition="top center",
+                hoverinfo="text",
+                marker=dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white")),
+                name=names[2],
             )
-        )  # fmt: skip
+        )
     if query is not None:
         fig.add_trace(
             _scatter(
-                coords[[query]], mode="markers+text", text=[words[query]], textposition="bottom center",
-                hoverinfo="text", marker=dict(size=14, color=QUERY, symbol="diamond"), name=names[1],
+                coords[[query]],
+                mode="markers+text",
+                text=[words[query]],
+                textposition="bottom center",
+                hoverinfo="text",
+                marker=dict(size=14, color=QUERY, symbol="diamond"),
+                name=names[1],
             )
-        )  # fmt: skip
+        )
     return _layout(fig, title, coords.shape[1])
 
 
@@ -79,10 +89,17 @@ def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str) -> go.
     text = [[f"{v:.2f}" for v in row] for row in matrix]
     fig = go.Figure(
         go.Heatmap(
-            z=matrix, x=short, y=short, text=text, texttemplate="%{text}" if len(labels) <= 15 else None,
-            zmin=-1 if matrix.min() < 0 else 0, zmax=1, colorscale="Viridis", hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>",
+            z=matrix,
+            x=short,
+            y=short,
+            text=text,
+            texttemplate="%{text}" if len(labels) <= 15 else None,
+            zmin=-1 if matrix.min() < 0 else 0,
+            zmax=1,
+            colorscale="Viridis",
+            hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>",
         )
-    )  # fmt: skip
+    )
     fig.update_layout(title=title, height=max(360, 40 + 32 * len(labels)), margin=dict(l=10, r=10, t=50, b=10))
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -109,18 +126,28 @@ def labelled_map(
         if rows:
             fig.add_trace(
                 _scatter(
-                    coords[np.asarray(rows)], mode="markers+text" if show_text or colour == NEIGHBOUR else "markers",
-                    text=[short[i] for i in rows], hovertext=[labels[i] for i in rows], hoverinfo="text",
-                    textposition="top center", marker=dict(size=9, color=colour), name=name,
+                    coords[np.asarray(rows)],
+                    mode="markers+text" if show_text or colour == NEIGHBOUR else "markers",
+                    text=[short[i] for i in rows],
+                    hovertext=[labels[i] for i in rows],
+                    hoverinfo="text",
+                    textposition="top center",
+                    marker=dict(size=9, color=colour),
+                    name=name,
                 )
-            )  # fmt: skip
+            )
     if extra is not None:
         point, label = extra
         fig.add_trace(
             _scatter(
-                np.asarray(point).reshape(1, -1), mode="markers+text", text=[label[:32]], hovertext=[label],
-                hoverinfo="text", textposition="bottom center", marker=dict(size=14, color=QUERY, symbol="diamond"),
+                np.asarray(point).reshape(1, -1),
+                mode="markers+text",
+                text=[label[:32]],
+                hovertext=[label],
+                hoverinfo="text",
+                textposition="bottom center",
+                marker=dict(size=14, color=QUERY, symbol="diamond"),
                 name=names[2],
             )
-        )  # fmt: skip
+        )
     return _layout(fig, title, coords.shape[1] if len(coords) else 2, height=480)

@@ -42,7 +42,9 @@ def distribution_figure(
         barmode="group",
         height=max(300, 34 * len(order) + 80),
         margin=dict(l=10, r=10, t=30, b=10),
-        xaxis=dict(tickformat=".0%", range=[0, min(1.15, float(max(model_probs[order].max(), shaped.probs.max())) * 1.25)]),
+        xaxis=dict(
+            tickformat=".0%", range=[0, min(1.15, float(max(model_probs[order].max(), shaped.probs.max())) * 1.25)]
+        ),
         legend=dict(orientation="h", y=1.05),
     )
     return fig
@@ -55,8 +57,10 @@ def lens_figure(grid: LensGrid, layer_label: str, position_label: str) -> go.Fig
     y = [str(layer) for layer in range(grid.top_probs.shape[0])]
     text = [[escape(visible(t)[:10]) for t in row] for row in grid.top_tokens]
     hover = [
-        [f"{position_label} {x[j]}<br>{layer_label} {i}<br>→ {escape(visible(grid.top_tokens[i][j]))} {grid.top_probs[i, j]:.1%}"
-         for j in range(len(x))]
+        [
+            f"{position_label} {x[j]}<br>{layer_label} {i}<br>→ {text[i][j]} {grid.top_probs[i, j]:.1%}"
+            for j in range(len(x))
+        ]
         for i in range(len(y))
     ]
     fig = go.Figure(
@@ -97,7 +101,14 @@ def surprisal_colours(nll: np.ndarray) -> list[str]:
 
 def perplexity_bars(names: list[str], values: list[float], axis_title: str) -> go.Figure:
     """One bar per compared text, its perplexity on a log axis (shuffled text can be 100× worse)."""
-    fig = go.Figure(go.Bar(x=names, y=values, text=[f"{v:,.1f}" for v in values], textposition="outside",
-                           marker_color=[KEPT, DROPPED, "#009E73", "#CC79A7"][: len(values)]))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            text=[f"{v:,.1f}" for v in values],
+            textposition="outside",
+            marker_color=[KEPT, DROPPED, "#009E73", "#CC79A7"][: len(values)],
+        )
+    )
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(type="log", title=axis_title))
     return fig

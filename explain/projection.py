@@ -22,6 +22,7 @@ import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from explain.lru import LRU
 from explain.paths import cache_subdir
@@ -53,16 +54,31 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
+def principal_axes(centred: np.ndarray, dims: int) -> np.ndarray:
+    """(dims, D) directions of largest spread of centred rows (N, D), with deterministic signs.
+
+    Eigenvectors of the (D, D) covariance, computed with one BLAS thread: on a busy
+    2-core machine many threads made the same work 20x slower.
+    """
+    with threadpool_limits(1):
+        _, eigvecs = np.linalg.eigh((centred.T @ centred).astype(np.float64))  # ascending eigenvalues
+    axes = eigvecs[:, ::-1][:, :dims].T.astype(np.float32)  # largest spread first
+    signs = np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])
+    return axes * signs[:, None]
+
+
 def pca(vectors: np.ndarray, dims: int) -> np.ndarray:
-    """(N, dims) coordinates along the directions of largest spread (SVD; deterministic signs)."""
+    """(N, dims) coordinates of (N, D) rows along their `dims` directions of largest spread."""
     centred = vectors - vectors.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)  # vt: (min(N, D), D)
-    components = vt[:dims]
-    signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
-    coords = centred @ (components * signs[:, None]).T
-    if coords.shape[1] < dims:  # fewer points than dimensions: pad with zeros
-        coords = np.pad(coords, ((0, 0), (0, dims - coords.shape[1])))
-    return coords.astype(np.float32)
+    return (centred @ principal_axes(centred, dims).T).astype(np.float32)
+
+
+def pca_with_extra(vectors: np.ndarray, extra: np.ndarray, dims: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """PCA fitted on unit `vectors` (N, D); `extra` (M, D) placed on the same map (a query, say)."""
+    vectors, extra = normalise(np.asarray(vectors, np.float32)), normalise(np.asarray(extra, np.float32))
+    mean = vectors.mean(axis=0)
+    axes = principal_axes(vectors - mean, dims)
+    return (vectors - mean) @ axes.T, (extra - mean) @ axes.T
 
 
 def _umap(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:

@@ -174,7 +174,9 @@ def disagreement_html(text: str, regions: list[tuple[int, int, bool]]) -> str:
     for start, end, disputed in regions:
         core = text[start:end].rstrip()
         chunk, tail = _shown(core), _shown(text[start + len(core) : end])
-        out.append(f'<mark style="background:#ffb74d;border-radius:3px">{chunk}</mark>{tail}' if disputed else chunk + tail)
+        out.append(
+            f'<mark style="background:#ffb74d;border-radius:3px">{chunk}</mark>{tail}' if disputed else chunk + tail
+        )
     body = "".join(out)
     return f'<div style="font-family:monospace;line-height:1.9;white-space:pre-wrap">{body}</div>'
 
@@ -189,6 +191,8 @@ def disputed_share(text: str, regions: list[tuple[int, int, bool]]) -> float:
 def counts_figure(counts: dict[str, int]) -> go.Figure:
     """Bar chart: tokens per tokenizer for the same text."""
     names = list(counts)
-    fig = go.Figure(go.Bar(x=[LABELS.get(n, n) for n in names], y=[counts[n] for n in names], text=list(counts.values())))
+    fig = go.Figure(
+        go.Bar(x=[LABELS.get(n, n) for n in names], y=[counts[n] for n in names], text=list(counts.values()))
+    )
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis_title="tokens")
     return fig

@@ -28,6 +28,12 @@ def token_table(texts: dict[str, str], names: list[str] = REAL_TOKENIZERS) -> di
     return {name: {lang: len(segment(name, text)) for lang, text in texts.items()} for name in names}
 
 
+def unknown_counts(texts: dict[str, str], name: str = "minilm-l6") -> dict[str, int]:
+    """{language: [UNK] tokens} for a WordPiece tokenizer: a low token count can hide lost text."""
+    counts = {lang: sum(p.text == "[UNK]" for p in segment(name, text)) for lang, text in texts.items()}
+    return {lang: n for lang, n in counts.items() if n}
+
+
 def relative_to(table: dict[str, dict[str, int]], base: str = "English") -> dict[str, dict[str, float]]:
     """Each count divided by the `base` language's count for the same tokenizer (English = 1.0)."""
     return {name: {lang: round(n / row[base], 2) for lang, n in row.items()} for name, row in table.items()}
@@ -39,6 +45,10 @@ def tax_figure(table: dict[str, dict[str, int]], y_title: str = "tokens") -> go.
     for name, row in table.items():
         fig.add_bar(name=LABELS.get(name, name), x=list(row), y=list(row.values()))
     fig.update_layout(
-        barmode="group", height=380, margin=dict(l=10, r=10, t=10, b=10), yaxis_title=y_title, legend=dict(orientation="h")
+        barmode="group",
+        height=380,
+        margin=dict(l=10, r=10, t=10, b=10),
+        yaxis_title=y_title,
+        legend=dict(orientation="h"),
     )
     return fig

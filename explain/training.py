@@ -37,7 +37,7 @@ from explain.device import pick_device
 
 MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
 MAX_BATCH = 128  # bound on sequences per batch
-LR_RANGE = (1e-5, 1.0)  # learning rates the page offers; the CLI may go beyond to show the guard
+LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)  # the page offers these; high ones diverge
 EVENTS = ("on_step", "on_eval", "on_sample", "on_snapshot", "on_stop")
 
 
@@ -311,9 +311,7 @@ class Trainer:
 
 
 @torch.no_grad()
-def generate(
-    model: Any, tokenizer: Any, prompt: str, n_tokens: int, temperature: float = 0.8, generator=None
-) -> str:
+def generate(model: Any, tokenizer: Any, prompt: str, n_tokens: int, temperature: float = 0.8, generator=None) -> str:
     """Sample `n_tokens` continuing `prompt` one token at a time (the context cropped to the model's)."""
     was_training = model.training
     model.eval()
@@ -353,3 +351,16 @@ def embedding_map(model: Any) -> np.ndarray:
     axes = vt[:2]  # (2, d)
     signs = np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])  # stable orientation between snapshots
     return centred @ (axes * signs[:, None]).T
+
+
+def trainer_for_text(
+    text: str, model_config: tiny_gpt.TinyGPTConfig | None = None, config: TrainConfig | None = None
+) -> Trainer:
+    """The one-liner: a char tokenizer and a fresh tiny model for `text`, ready to `run()`.
+
+    The model's init uses `config.seed`, so the same seed gives the same run on the CPU.
+    """
+    config = config or TrainConfig()
+    data = prepare_data(text)
+    model = tiny_gpt.build_model(model_config or tiny_gpt.preset("tiny"), data.vocab_size, seed=config.seed)
+    return Trainer(model, data, config)

@@ -29,7 +29,7 @@ MAX_ITEMS = 40  # words or sentences compared at once in the similarity view (a 
 MAX_ITEM_CHARS = 300  # characters per word or sentence there
 MAX_CHUNKS = 300  # chunks of user text indexed at most
 CHUNK_CHARS = 400  # a chunk's length at most, in characters
-COMMON_WORDS = 5_000  # candidates of the sentence space: the most frequent words of the list
+COMMON_WORDS = 3_000  # candidates of the sentence space: the most frequent words of the list
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +65,9 @@ def split_chunks(text: str, max_chars: int = CHUNK_CHARS, max_chunks: int = MAX_
     """Cut text into passages: by blank lines, then by sentences to stay under `max_chars`.
 
     Duplicates are dropped; at most `max_chunks` are kept. A word longer than
-    `max_chars` is cut (it would be truncated by the encoder anyway).
+    `max_chars` is cut at a space, or mid-word when there is none.
+    >>> split_chunks("One. Two.\n\nThree.", max_chars=9)
+    ['One. Two.', 'Three.']
     """
     pieces: list[str] = []
     for para in re.split(r"\n\s*\n", text):
@@ -76,9 +78,11 @@ def split_chunks(text: str, max_chars: int = CHUNK_CHARS, max_chunks: int = MAX_
                 pieces.append(current)
                 current = ""
             current = f"{current} {sentence}".strip()
-            while len(current) > max_chars:
-                pieces.append(current[:max_chars])
-                current = current[max_chars:]
+            while len(current) > max_chars:  # a sentence too long for one chunk: cut at a space if there is one
+                cut = current.rfind(" ", 1, max_chars + 1)
+                cut = cut if cut > 0 else max_chars
+                pieces.append(current[:cut].strip())
+                current = current[cut:].strip()
         if current:
             pieces.append(current)
     return list(dict.fromkeys(pieces))[:max_chunks]
@@ -113,13 +117,13 @@ def search(encoder: LoadedModel, collection: Collection, query: str, k: int) -> 
     return q, [Match(collection.texts[h.index], h.score, h.index) for h in hits]
 
 
-def common_words(n: int = COMMON_WORDS) -> list[str]:
-    """The `n` most frequent words of the built-in English list (the sentence space's candidates)."""
-    return list(english_words()[:n])
+def common_words(n: int | None = None) -> list[str]:
+    """The `n` (default COMMON_WORDS) most frequent words of the built-in list: the sentence space's candidates."""
+    return list(english_words()[: n or COMMON_WORDS])
 
 
 def word_vectors(encoder: LoadedModel, words: list[str]) -> np.ndarray:
-    """(N, 384) MiniLM vectors of `words`, kept on disk (5,000 words take seconds to embed)."""
+    """(N, 384) MiniLM vectors of `words`, kept on disk (3,000 words take seconds to embed)."""
     key = hashlib.sha1("\n".join(words).encode()).hexdigest()[:12]
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in encoder.name)[:80]
     path = cache_subdir("embeddings") / f"{safe}-{len(words)}-{key}.npy"

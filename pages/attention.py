@@ -41,7 +41,7 @@ left.selectbox(
     PRESET_KEYS,
     key="attn_preset",
     on_change=_on_preset,
-    format_func=lambda k: t(f"attention.preset_{k}"),
+    format_func={k: t(f"attention.preset_{k}") for k in PRESET_KEYS}.get,  # a dict: the labels of this run's language
 )
 right.text_area(
     t("attention.text_label"),
@@ -69,7 +69,7 @@ layers, heads = result.attentions.shape[:2]
 st.session_state["attn_layer"] = min(max(st.session_state["attn_layer"], 0), layers - 1)
 st.session_state["attn_head"] = min(max(st.session_state["attn_head"], 0), heads - 1)
 view = st.segmented_control(
-    t("attention.view"), VIEWS, key="attn_view", format_func=lambda v: t(f"attention.view_{v}"), required=True
+    t("attention.view"), VIEWS, key="attn_view", format_func={v: t(f"attention.view_{v}") for v in VIEWS}.get, required=True
 )
 col_layer, col_head, _ = st.columns([1, 1, 3])
 locked = view == "causal"  # that view averages every layer and head

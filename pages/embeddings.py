@@ -1,9 +1,19 @@
-"""Placeholder until this page's issue lands."""
+"""Embeddings: the token table on a map, word and sentence similarity, vector search, analogies."""
 
 import streamlit as st
 
+from ui import embeddings_views as views
 from ui.page import header
 from ui.text import t
+from ui.urlstate import bind, mirror
+
+VIEWS = {"map": views.token_map_view, "similarity": views.similarity_view, "search": views.search_view,
+         "analogy": views.analogy_view}  # fmt: skip
 
 header("embeddings")
-st.info(t("common.coming_soon"))
+bind("emb_view", "map", choices=list(VIEWS))
+st.segmented_control(
+    t("embeddings.view"), list(VIEWS), key="emb_view", format_func=lambda v: t(f"embeddings.view_{v}"), required=True
+)
+mirror("emb_view")
+VIEWS[st.session_state.get("emb_view") or "map"]()

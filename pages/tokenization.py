@@ -1,9 +1,93 @@
-"""Placeholder until this page's issue lands."""
+"""Tokenization lab: text becomes tokens, real tokenizers side by side, letter counting, ids, token tax, BPE."""
+
+import json
 
 import streamlit as st
 
-from ui.page import header
+from explain.letter_count import random_letters
+from explain.limits import MAX_TEXT_CHARS
+from explain.paths import ASSETS
+from explain.text_input import clean_text
+from explain.token_compare import ALL_TOKENIZERS, LABELS
+from ui import tokenization_views as views
+from ui.page import header, show_error
 from ui.text import t
+from ui.urlstate import bind, mirror
+
+PRESETS = json.loads((ASSETS / "tokenization" / "presets.json").read_text(encoding="utf-8"))["presets"]
+TABS = ["tab_tokens", "tab_compare", "tab_letters", "tab_ids", "tab_tax", "tab_bpe"]
+
+
+def _preset_text(key: str) -> str:
+    return random_letters(st.session_state["tok_seed"]) if key == "random_letters" else PRESETS[key]
+
+
+def _on_preset() -> None:
+    if st.session_state["tok_preset"] in PRESETS:
+        st.session_state["tok_text"] = _preset_text(st.session_state["tok_preset"])
+
+
+def _on_text() -> None:
+    preset = st.session_state["tok_preset"]
+    if preset in PRESETS and st.session_state["tok_text"] != _preset_text(preset):
+        st.session_state["tok_preset"] = "custom"
+
+
+def _new_letters() -> None:
+    st.session_state["tok_seed"] += 1
+    _on_preset()
+
 
 header("tokenization")
-st.info(t("common.coming_soon"))
+bind("tok_seed", 7)
+bind("tok_preset", "question", choices=[*PRESETS, "custom"])
+bind("tok_text", _preset_text(st.session_state["tok_preset"]) if st.session_state["tok_preset"] in PRESETS else "")
+bind("tok_tokenizer", "smollm2-135m", choices=ALL_TOKENIZERS)
+st.session_state.setdefault("tok_ids", "3923, 374, 279, 82717, 4857, 30")
+st.session_state.setdefault("tok_bpe_merges", 100)
+st.session_state.setdefault("tok_ids_tokenizer", "cl100k")
+st.session_state.setdefault("tok_bpe_sample", "the lowest newest widest tokens")
+
+left, right = st.columns([1, 3])
+left.selectbox(
+    t("tokenization.preset"),
+    [*PRESETS, "custom"],
+    key="tok_preset",
+    on_change=_on_preset,
+    format_func=lambda k: t(f"tokenization.preset_{k}"),
+)
+left.button(t("tokenization.new_letters"), key="tok_new_letters", on_click=_new_letters)
+raw = right.text_area(
+    t("tokenization.input", limit=f"{MAX_TEXT_CHARS:,}"), key="tok_text", height=110, on_change=_on_text
+)
+cleaned = clean_text(raw)
+text = cleaned.text
+if cleaned.truncated:
+    st.info(t("tokenization.truncated", total=f"{cleaned.original_chars:,}", limit=f"{MAX_TEXT_CHARS:,}"))
+mirror("tok_preset", "tok_text", "tok_tokenizer", "tok_seed")
+if not text.strip():
+    st.info(t("tokenization.empty"))
+
+tabs = st.tabs([t(f"tokenization.{k}") for k in TABS])
+has_text = bool(text.strip())
+try:
+    views.ensure_tokenizer_files()
+    with tabs[0]:
+        st.selectbox(t("tokenization.tokenizer"), ALL_TOKENIZERS, key="tok_tokenizer", format_func=LABELS.get)
+        if has_text:
+            views.token_view(text, st.session_state["tok_tokenizer"])
+    with tabs[1]:
+        if has_text:
+            views.side_by_side(text)
+    with tabs[2]:
+        views.letter_count(st.session_state["tok_seed"])
+    with tabs[3]:
+        if has_text:
+            views.ids_to_text(text)
+    with tabs[4]:
+        views.token_tax()
+    with tabs[5]:
+        views.bpe_trainer()
+except Exception as exc:  # a page explains, never shows a traceback
+    show_error(exc)
+st.markdown(t("tokenization.facts"))

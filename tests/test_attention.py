@@ -120,7 +120,7 @@ def test_heatmap_at_64_tokens_keeps_every_label_and_escapes():
     assert np.asarray(trace.z).shape == (64, 64)
     assert len(fig.layout.xaxis.ticktext) == 64 and fig.layout.yaxis.ticktext[1] == "·the"
     assert "<script>" not in fig.layout.xaxis.ticktext[0] and "&lt;script&gt;" in fig.layout.xaxis.ticktext[0]
-    assert trace.customdata[5][2][1] == "·w2"  # hover names the key token of that cell
+    assert list(trace.customdata[5][2]) == ["·w2", "·the"]  # hover names the query and key tokens of that cell
 
 
 def test_other_figures(smollm):

@@ -60,7 +60,7 @@ def grid_view(result: Analysis, layer: int, head: int) -> None:
         attn.STATISTICS,
         key="attn_stat",
         horizontal=True,
-        format_func=lambda s: t(f"attention.stat_{s}"),
+        format_func={s: t(f"attention.stat_{s}") for s in attn.STATISTICS}.get,
     )
     st.caption(t("attention.stat_help"))
     grid = attn.head_statistics(result.attentions, result.ids)[statistic]
@@ -90,16 +90,13 @@ def head_view(result: Analysis, layer: int, head: int) -> None:
         st.session_state["attn_hv_heads"] = [head]
     left, right = st.columns([3, 1])
     chosen = left.multiselect(t("attention.head_view_heads", layer=layer), heads, key="attn_hv_heads")
-    options = [None, *range(n)]
-    query = right.selectbox(
-        t("attention.head_view_query"),
-        options,
-        key="attn_hv_query",
-        format_func=lambda q: t("attention.all_tokens") if q is None else f"{q}: {visible(result.tokens[q])}",
-    )
+    names = {None: t("attention.all_tokens"), **{q: f"{q}: {visible(result.tokens[q])}" for q in range(n)}}
+    if st.session_state.get("attn_hv_query") not in names:
+        st.session_state["attn_hv_query"] = None
+    query = right.selectbox(t("attention.head_view_query"), list(names), key="attn_hv_query", format_func=names.get)
     lines = attn.head_view_lines(result.attentions[layer, :, :n, :n], chosen, query=query)
-    names = {h: t("attention.head") + f" {h}" for h in heads}
-    st.plotly_chart(figs.head_view(lines, result.tokens[:n], names), key="attn_head_view")
+    head_names = {h: t("attention.head") + f" {h}" for h in heads}
+    st.plotly_chart(figs.head_view(lines, result.tokens[:n], head_names), key="attn_head_view")
     st.caption(t("attention.head_view_caption"))
 
 

@@ -43,6 +43,8 @@ def render() -> None:
         )
         for info in LOADED.values():
             st.caption(t("common.loaded_info", **info))
+        if not LOADED:
+            st.caption(t("common.nothing_loaded"))
     mirror("lang")
     if st.session_state.get("model_pick") != registry.DEFAULT_CAUSAL_LM:
         st.query_params["model_pick"] = st.session_state["model_name"]

@@ -55,7 +55,9 @@ def run(quick: bool) -> dict:
         "text_bytes": len(text.encode("utf-8")),
         "chars_per_second": throughput(text, repeats),
         "bpe_merges": merges,
-        "bpe_train_s_tokenizers": round(min(_seconds(lambda: bpe.train_with_tokenizers(text, merges)) for _ in range(repeats)), 3),
+        "bpe_train_s_tokenizers": round(
+            min(_seconds(lambda: bpe.train_with_tokenizers(text, merges)) for _ in range(repeats)), 3
+        ),
         "bpe_train_s_ours": round(min(_seconds(lambda: bpe.train_text(text, merges)) for _ in range(repeats)), 3),
         "bpe_ours_agrees_with_tokenizers": same,
     }

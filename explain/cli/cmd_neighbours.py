@@ -40,8 +40,14 @@ def _token_space(args, word: str) -> dict:
         raise CliError("The token space needs a causal LM such as smollm2-135m.")
     query = query_vector(lm, word)
     hits = neighbours_in_vocabulary(lm, query, args.k)
-    return {"query": query.text, "space": "token", "model": lm.name, "query_tokens": query.pieces,
-            "candidates": "vocabulary", "neighbours": [{"text": h.text, "score": round(h.score, 4)} for h in hits]}  # fmt: skip
+    return {
+        "query": query.text,
+        "space": "token",
+        "model": lm.name,
+        "query_tokens": query.pieces,
+        "candidates": "vocabulary",
+        "neighbours": [{"text": h.text, "score": round(h.score, 4)} for h in hits],
+    }
 
 
 def _sentence_space(args, word: str) -> dict:
@@ -51,8 +57,13 @@ def _sentence_space(args, word: str) -> dict:
     from explain.sentence_embeddings import embed_texts
 
     hits = nearest_texts(candidates, vectors, embed_texts(encoder, [word])[0], args.k, exclude=word)
-    return {"query": word, "space": "sentence", "model": encoder.name, "candidates": args.candidates or "common words",
-            "neighbours": [{"text": h.text, "score": round(h.score, 4)} for h in hits]}  # fmt: skip
+    return {
+        "query": word,
+        "space": "sentence",
+        "model": encoder.name,
+        "candidates": args.candidates or "common words",
+        "neighbours": [{"text": h.text, "score": round(h.score, 4)} for h in hits],
+    }
 
 
 def run(args) -> dict:

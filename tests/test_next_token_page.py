@@ -1,0 +1,87 @@
+"""The next-token page in both languages: every tab, generation buttons, chat, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import app_test
+
+from explain.hallucination import QUESTIONS
+from explain.i18n import translate
+
+PAGE = "pages/next_token.py"
+TABS = ["tab_distribution", "tab_generation", "tab_lens", "tab_perplexity", "tab_chat", "tab_limits"]
+
+
+def _open(at, tab: str, lang: str = "en"):
+    at.session_state["nt_tab"] = translate(f"next_token.{tab}", lang)
+    return at.run()
+
+
+def _html(at) -> str:
+    return "".join(str(e.proto) for e in at.get("html"))
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_tab_renders(lang):
+    at = app_test(PAGE, lang=lang)
+    assert not at.exception
+    assert at.title[0].value == translate("next_token.title", lang)
+    for tab in TABS[1:]:
+        _open(at, tab, lang)
+        assert not at.exception, tab
+    assert any(translate("next_token.limits_run", lang) == b.label for b in at.button)
+
+
+def test_generation_buttons_append_undo_and_stream():
+    at = _open(app_test(PAGE), "tab_generation")
+    at.button(key="nt_greedy").click().run()
+    steps = at.session_state["nt_gen"]["steps"]
+    assert [s.text for s in steps] == [" Paris"]
+    at.button(key="nt_cand_1").click().run()  # the second candidate
+    assert len(at.session_state["nt_gen"]["steps"]) == 2
+    at.button(key="nt_undo").click().run()
+    assert len(at.session_state["nt_gen"]["steps"]) == 1
+    at.number_input(key="nt_auto_n").set_value(3).run()
+    at.button(key="nt_auto").click().run()
+    assert not at.exception
+    assert len(at.session_state["nt_gen"]["steps"]) == 4
+
+
+def test_lens_tab_names_the_answer():
+    at = _open(app_test(PAGE), "tab_lens")
+    assert any("`·Paris`" in m.value for m in at.markdown)
+
+
+def test_chat_answers_with_the_template():
+    at = app_test(PAGE)
+    at.session_state["nt_temp"] = 0.0
+    _open(at, "tab_chat")
+    at.toggle(key="nt_chat_raw").set_value(True).run()
+    at.chat_input(key="nt_chat_input").set_value("What is the capital of France?").run()
+    assert not at.exception
+    history = at.session_state["nt_chat"]
+    assert [m["role"] for m in history] == ["user", "assistant"] and "Paris" in history[1]["content"]
+    assert "im_start" in _html(at)
+
+
+@pytest.mark.parametrize("tab", ["tab_distribution", "tab_generation", "tab_perplexity"])
+def test_bad_input(tab):
+    at = app_test(PAGE)
+    key = "nt_ppl_text" if tab == "tab_perplexity" else "nt_text"
+    at.session_state[key] = "   "
+    _open(at, tab)
+    assert not at.exception and any(translate("next_token.empty") in i.value for i in at.info)
+    at.session_state[key] = "<script>alert(1)</script>"
+    at.run()
+    assert not at.exception
+    if tab != "tab_distribution":
+        assert "&lt;script&gt;" in _html(at) and "<script>alert" not in _html(at)
+    at.session_state[key] = "word " * 20_000  # 100,000 characters
+    at.run()
+    assert not at.exception
+    assert any("256" in i.value for i in at.info)
+
+
+def test_hallucination_truths_are_computed():
+    truths = {q.key: q.truth for q in QUESTIONS}
+    assert truths["letters"] == "3" and truths["arithmetic"] == "31,755,801"
