@@ -17,7 +17,7 @@ from explain.attention import Line
 from explain.display import escape, visible
 
 SCALE = "Blues"  # sequential colour scale for weights 0..1
-HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000", "#999999"]
+HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7B3294", "#8C6D31", "#1B9E77"]
 
 
 def labels(tokens: list[str]) -> list[str]:
@@ -32,30 +32,54 @@ def _hover_grid(tokens: list[str]) -> np.ndarray:
     return np.stack([np.repeat(names[:, None], T, axis=1), np.repeat(names[None, :], T, axis=0)], axis=-1)
 
 
-def heatmap(matrix: np.ndarray, tokens: list[str], title: str = "", axis_titles: tuple[str, str] = ("", "")) -> go.Figure:
+MASKED_COLOUR = "#c8c8c8"  # colour of masked cells (weight forced to exactly 0)
+
+
+def causal_mask(T: int) -> np.ndarray:
+    """(T, T) True above the diagonal: the cells a causal model is not allowed to use."""
+    return np.triu(np.ones((T, T), dtype=bool), k=1)
+
+
+def heatmap(
+    matrix: np.ndarray,
+    tokens: list[str],
+    title: str = "",
+    axis_titles: tuple[str, str] = ("", ""),
+    masked: np.ndarray | None = None,
+) -> go.Figure:
     """One head: rows = query tokens (top to bottom), columns = key tokens, exact weight on hover.
 
-    `matrix` is (T, T); sized so that 64 tokens keep one readable label per row.
+    `matrix` is (T, T); `masked` (T, T) bool cells are drawn flat grey without hover
+    (the causal mask). Sized so that 64 tokens keep one readable label per row.
     """
     T = len(tokens)
     ticks = list(range(T))
+    z = np.where(masked, np.nan, matrix) if masked is not None else matrix
     fig = go.Figure(
         go.Heatmap(
-            z=matrix,
+            z=z,
             x=ticks,
             y=ticks,
             zmin=0,
             zmax=1,
             colorscale=SCALE,
+            hoverongaps=False,
             customdata=_hover_grid(tokens),
             hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.4f}<extra></extra>",
         )
     )
     size = max(360, min(1100, 15 * T + 140))
     axis = dict(tickmode="array", tickvals=ticks, ticktext=labels(tokens), tickfont=dict(size=10 if T > 30 else 12))
-    fig.update_xaxes(**axis, tickangle=-60, side="top", title=axis_titles[1])
-    fig.update_yaxes(**axis, autorange="reversed", title=axis_titles[0])
-    fig.update_layout(title=title, height=size, margin=dict(l=10, r=10, t=110 if title else 90, b=10))
+    fig.update_xaxes(**axis, tickangle=-60, side="top", title=axis_titles[1], range=[-0.5, T - 0.5])
+    fig.update_yaxes(**axis, range=[T - 0.5, -0.5], title=axis_titles[0])
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    fig.update_yaxes(showgrid=False, zeroline=False)
+    if masked is not None:  # the masked cells in flat grey, as a second layer without hover or colour bar
+        grey = [[0, MASKED_COLOUR], [1, MASKED_COLOUR]]
+        cells = np.where(masked, 1.0, np.nan)
+        fig.add_trace(go.Heatmap(z=cells, x=ticks, y=ticks, colorscale=grey, showscale=False, hoverinfo="skip"))
+    top = (40 if title else 0) + (20 if axis_titles[1] else 0) + 60
+    fig.update_layout(title=title, height=size, plot_bgcolor="white", margin=dict(l=10, r=10, t=top, b=10))
     return fig
 
 
@@ -96,7 +120,7 @@ def statistic_grid(grid: np.ndarray, statistic_label: str, selected: tuple[int, 
                 size=17,
                 color=grid.ravel(),
                 colorscale="Viridis",
-                colorbar=dict(title=statistic_label, thickness=12),
+                colorbar=dict(title=dict(text=statistic_label, side="top"), orientation="h", y=-0.08, thickness=10),
                 line=dict(width=0),
             ),
             customdata=np.stack([layer_index.ravel(), head_index.ravel()], axis=-1),
@@ -113,9 +137,9 @@ def statistic_grid(grid: np.ndarray, statistic_label: str, selected: tuple[int, 
                 hoverinfo="skip",
             )
         )
-    fig.update_xaxes(title="head", tickmode="linear", dtick=1, range=[-0.6, H - 0.4])
-    fig.update_yaxes(title="layer", autorange="reversed", tickmode="linear", dtick=1 if L <= 12 else 2)
-    fig.update_layout(height=max(300, 19 * L + 90), showlegend=False, margin=dict(l=10, r=10, t=20, b=10))
+    fig.update_xaxes(title="head", side="top", tickmode="linear", dtick=1, range=[-0.6, H - 0.4])
+    fig.update_yaxes(title="layer", range=[L - 0.5, -0.5], tickmode="linear", dtick=1 if L <= 12 else 2)
+    fig.update_layout(height=max(300, 19 * L + 140), showlegend=False, margin=dict(l=10, r=10, t=20, b=10))
     fig.update_layout(dragmode=False, clickmode="event+select")
     return fig
 
@@ -153,7 +177,9 @@ def head_view(lines: list[Line], tokens: list[str], head_names: dict[int, str], 
         )
     for head in sorted({line.head for line in lines}):  # one legend entry per head
         colour = HEAD_COLOURS[head % len(HEAD_COLOURS)]
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colour, width=4), name=head_names[head]))
+        fig.add_trace(
+            go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colour, width=4), name=head_names[head])
+        )
     names = labels(tokens)
     for x, anchor in ((0, "right"), (1, "left")):
         fig.add_trace(
@@ -174,16 +200,30 @@ def head_view(lines: list[Line], tokens: list[str], head_names: dict[int, str], 
     return fig
 
 
-def step_bars(tokens: list[str], scaled: np.ndarray, ours: np.ndarray, model: np.ndarray, position: int) -> go.Figure:
-    """Two panels for one query: the scaled scores q·k/√d (masked ones greyed), and our weights vs the model's."""
+def step_bars(
+    tokens: list[str],
+    scaled: np.ndarray,
+    ours: np.ndarray,
+    model: np.ndarray,
+    position: int,
+    names: tuple[str, str] = ("ours", "model"),
+) -> go.Figure:
+    """Two panels for one query: the scaled scores q·k/√d (masked ones left out), and our weights vs the model's.
+
+    `names` labels the two weight series in the legend (the page passes its language's words).
+    """
     T = len(tokens)
     x = list(range(T))
     visible_scores = np.where(np.arange(T) <= position, scaled, np.nan)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, subplot_titles=("q·k / √d", "softmax"))
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, subplot_titles=("q·k / √d", "softmax")
+    )
     fig.add_trace(go.Bar(x=x, y=visible_scores, marker_color="#0072B2", name="q·k/√d"), row=1, col=1)
-    fig.add_trace(go.Bar(x=x, y=ours, marker_color="#E69F00", name="ours"), row=2, col=1)
+    fig.add_trace(go.Bar(x=x, y=ours, marker_color="#E69F00", name=names[0]), row=2, col=1)
     fig.add_trace(
-        go.Scatter(x=x, y=model, mode="markers", marker=dict(color="#000", symbol="line-ew-open", size=14), name="model"),
+        go.Scatter(
+            x=x, y=model, mode="markers", marker=dict(color="#000", symbol="line-ew-open", size=14), name=names[1]
+        ),
         row=2,
         col=1,
     )

@@ -20,7 +20,6 @@ Shapes (T tokens, H query heads, K key/value heads, d head width):
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 
@@ -73,23 +72,28 @@ def _heads(flat: torch.Tensor, d: int) -> torch.Tensor:
 
 
 def _record(lm: LoadedModel, ids: list[int], modules: list) -> list[dict]:
-    """Run the model once with hooks; per layer: q_proj, k_proj outputs and the (cos, sin) it received."""
+    """Run the model once with hooks; per layer: q_proj, k_proj outputs and the (cos, sin) it received.
+
+    The hooks live only inside the model's lock, so another session's forward pass
+    on the shared model can neither trigger them nor be slowed by them.
+    """
     captured: list[dict] = [{} for _ in modules]
-    handles = []
-    for store, module in zip(captured, modules):
-        handles.append(module.q_proj.register_forward_hook(lambda m, i, o, s=store: s.__setitem__("q", o)))
-        handles.append(module.k_proj.register_forward_hook(lambda m, i, o, s=store: s.__setitem__("k", o)))
-        handles.append(
-            module.register_forward_pre_hook(
-                lambda m, a, kw, s=store: s.__setitem__("rope", kw.get("position_embeddings")), with_kwargs=True
+    with lm.lock:
+        handles = []
+        for store, module in zip(captured, modules):
+            handles.append(module.q_proj.register_forward_hook(lambda m, i, o, s=store: s.__setitem__("q", o)))
+            handles.append(module.k_proj.register_forward_hook(lambda m, i, o, s=store: s.__setitem__("k", o)))
+            handles.append(
+                module.register_forward_pre_hook(
+                    lambda m, a, kw, s=store: s.__setitem__("rope", kw.get("position_embeddings")), with_kwargs=True
+                )
             )
-        )
-    try:
-        with lm.lock, torch.inference_mode():
-            lm.model(input_ids=torch.tensor([ids], device=lm.device))
-    finally:
-        for handle in handles:
-            handle.remove()
+        try:
+            with torch.inference_mode():
+                lm.model(input_ids=torch.tensor([ids], device=lm.device))
+        finally:
+            for handle in handles:
+                handle.remove()
     return captured
 
 
@@ -158,7 +162,8 @@ def step_by_step(qk: QueryKeys, layer: int, head: int, position: int, causal: bo
     shifted = np.exp(masked - masked.max())
     weights = shifted / shifted.sum()
     raw = qk.raw_keys[layer, kv_head].astype(np.float64) @ qk.raw_queries[layer, head, position].astype(np.float64)
-    return Steps(layer, head, kv_head, position, query, keys, dots, scaled, masked, weights, raw, math.sqrt(1 / qk.scaling))
+    sqrt_d = 1 / qk.scaling  # the model multiplies by scaling = 1/√d
+    return Steps(layer, head, kv_head, position, query, keys, dots, scaled, masked, weights, raw, sqrt_d)
 
 
 def max_difference(steps: Steps, model_row: np.ndarray) -> float:

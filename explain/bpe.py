@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ from explain.paths import ASSETS
 
 MAX_CORPUS_BYTES = 1_000_000  # pasted or uploaded training text is cut to 1 MB (UTF-8 bytes)
 MAX_MERGES = 2_000  # merges one training run may ask for
+STEP_TIME_LIMIT_S = 20.0  # the page's step-by-step loop stops after this long (the oracle has no limit)
 CORPORA = {  # built-in corpora: name -> file in assets/tokenization/
     "sennrich": "corpus_sennrich.txt",
     "english": "corpus_english.txt",
@@ -78,21 +80,26 @@ def alphabet() -> tuple[str, ...]:
 
 
 def _merge_word(word: list[int], pair: Pair, new_id: int) -> list[tuple[Pair, int]]:
-    """Merge `pair` left to right inside `word` (in place); return the pair-count changes.
+    """Merge `pair` left to right inside `word` (rewritten in one pass); return the pair-count changes.
 
     [a, b, c] merging (a, b) -> word [ab, c], changes [((b, c), -1), ((ab, c), +1)].
     """
     a, b = pair
+    merged: list[int] = []
     changes: list[tuple[Pair, int]] = []
-    i = 0
-    while i < len(word) - 1:
-        if word[i] == a and word[i + 1] == b:
-            if i > 0:
-                changes += [((word[i - 1], a), -1), ((word[i - 1], new_id), 1)]
-            word[i : i + 2] = [new_id]
-            if i < len(word) - 1:
-                changes += [((b, word[i + 1]), -1), ((new_id, word[i + 1]), 1)]
-        i += 1
+    i, n = 0, len(word)
+    while i < n:
+        if i + 1 < n and word[i] == a and word[i + 1] == b:
+            if merged:
+                changes += [((merged[-1], a), -1), ((merged[-1], new_id), 1)]
+            merged.append(new_id)
+            if i + 2 < n:
+                changes += [((b, word[i + 2]), -1), ((new_id, word[i + 2]), 1)]
+            i += 2
+        else:
+            merged.append(word[i])
+            i += 1
+    word[:] = merged
     return changes
 
 
@@ -107,13 +114,16 @@ def _count_pairs(words: list[list[int]], counts: list[int]) -> tuple[Counter, di
     return pair_counts, where
 
 
-def train_bpe(word_counts: dict[str, int], num_merges: int) -> list[MergeStep]:
+def train_bpe(word_counts: dict[str, int], num_merges: int, time_limit_s: float | None = None) -> list[MergeStep]:
     """Learn merges from {byte-level word: count}: always merge the most frequent pair.
 
     Ties go to the pair with the smaller ids (as in `tokenizers`); counts are
     updated only in the words that held the merged pair, and stale heap entries
     are refreshed when they surface. {"aab": 2, "ab": 1}, 1 merge -> [a+b (count 3)].
+    With `time_limit_s`, stops early (fewer merges) once that much time has passed:
+    random-looking text has long words full of rare pairs and can take minutes.
     """
+    deadline = time.perf_counter() + time_limit_s if time_limit_s else float("inf")
     vocab = sorted(set(alphabet()) | {ch for word in word_counts for ch in word})
     ids = {token: i for i, token in enumerate(vocab)}
     words = [[ids[ch] for ch in word] for word in word_counts]
@@ -123,7 +133,7 @@ def train_bpe(word_counts: dict[str, int], num_merges: int) -> list[MergeStep]:
     heap = [(-pair_counts[p], p, next(order), pos) for p, pos in where.items()]
     heapq.heapify(heap)
     target, steps = len(vocab) + num_merges, []
-    while len(vocab) < target and heap:
+    while len(vocab) < target and heap and time.perf_counter() < deadline:
         neg_count, pair, _, pos = heapq.heappop(heap)
         if -neg_count != pair_counts[pair]:  # stale: push back with the current count
             heapq.heappush(heap, (-pair_counts[pair], pair, next(order), pos))
@@ -147,9 +157,9 @@ def train_bpe(word_counts: dict[str, int], num_merges: int) -> list[MergeStep]:
     return steps
 
 
-def train_text(text: str, num_merges: int) -> list[MergeStep]:
+def train_text(text: str, num_merges: int, time_limit_s: float | None = None) -> list[MergeStep]:
     """`train_bpe` on a raw text (pre-tokenized into byte-level words first)."""
-    return train_bpe(dict(Counter(pretokenize(text))), num_merges)
+    return train_bpe(dict(Counter(pretokenize(text))), num_merges, time_limit_s)
 
 
 def train_with_tokenizers(text: str, num_merges: int) -> list[tuple[str, str]]:
@@ -197,12 +207,19 @@ def readable(piece: str) -> str:
     return bytes(decoder[ch] for ch in piece).decode("utf-8", errors="backslashreplace")
 
 
-def merge_counts_figure(steps: list[MergeStep], current: int):
+def merge_counts_figure(steps: list[MergeStep], current: int, x_title: str = "merge", y_title: str = "pair count"):
     """Line chart: how often each merged pair occurred, by merge step, with the current step marked."""
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Scatter(x=[s.rank + 1 for s in steps], y=[s.count for s in steps], mode="lines"))
     if 1 <= current <= len(steps):
         fig.add_trace(go.Scatter(x=[current], y=[steps[current - 1].count], mode="markers", marker=dict(size=12)))
-    fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10), showlegend=False, yaxis_type="log")
+    fig.update_layout(
+        height=240,
+        margin=dict(l=10, r=10, t=10, b=10),
+        showlegend=False,
+        yaxis_type="log",
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+    )
     return fig

@@ -79,18 +79,29 @@ def _sections(text: str) -> list[tuple[str, list[str]]]:
     return [s for s in sections if s[1]]
 
 
+def _hard_cut(sentence: str, max_chars: int) -> list[str]:
+    """A sentence longer than `max_chars` cut at spaces (mid-word only when a word is that long)."""
+    out = []
+    while len(sentence) > max_chars:
+        cut = sentence.rfind(" ", 0, max_chars + 1)
+        cut = cut if cut > 0 else max_chars
+        out.append(sentence[:cut].rstrip())
+        sentence = sentence[cut:].lstrip()
+    return out + ([sentence] if sentence else [])
+
+
 def _pieces(paragraph: str, max_chars: int) -> list[str]:
-    """A paragraph as it is, or split at sentence ends (and hard-cut as a last resort)."""
+    """A paragraph as it is, or split at sentence ends (and at spaces as a last resort), in order."""
     if len(paragraph) <= max_chars:
         return [paragraph]
     out, current = [], ""
     for sentence in _SENTENCE_END.split(paragraph):
-        while len(sentence) > max_chars:
-            out.append(sentence[:max_chars])
-            sentence = sentence[max_chars:]
         if current and len(current) + 1 + len(sentence) > max_chars:
             out.append(current)
             current = ""
+        if len(sentence) > max_chars:
+            *whole, sentence = _hard_cut(sentence, max_chars)
+            out.extend(whole)
         current = f"{current} {sentence}".strip()
     return out + ([current] if current else [])
 

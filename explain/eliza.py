@@ -20,7 +20,7 @@ from explain.paths import ASSETS
 
 RULES_DIR = ASSETS / "eliza"
 MAX_MESSAGE_CHARS = 500  # longer messages are cut: a rule reads a sentence, not an essay
-_WORD = re.compile(r"[\w']+|[^\w'\s]+", re.UNICODE)
+_WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,7 @@ def load_script(lang: str = "en") -> Script:
 
 def reflect(fragment: str, reflections: dict[str, str]) -> str:
     """Swap speaker words, keeping everything else: 'i lost my keys' -> 'you lost your keys'."""
-    words = _WORD.findall(fragment)
-    return " ".join(reflections.get(w, w) for w in words).replace(" ,", ",")
+    return _WORD.sub(lambda word: reflections.get(word.group(), word.group()), fragment)
 
 
 def normalise(message: str) -> str:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 BASE = "#9aa5b1"  # grey of the ordinary map points
 QUERY = "#d55e00"  # Okabe-Ito vermillion: the searched token
 NEIGHBOUR = "#0072b2"  # Okabe-Ito blue: its nearest neighbours
+MAX_ZOOM_LABELS = 120  # grey words written in a zoomed map at most
 GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
 
 
@@ -35,6 +36,14 @@ def _layout(fig: go.Figure, title: str, dims: int, height: int = 620) -> go.Figu
     return fig
 
 
+def zoom_box(coords: np.ndarray, centre: int, fraction: float = 0.08) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1): a square-ish frame around row `centre` of 2D `coords`, `fraction` of the map wide."""
+    span = coords.max(axis=0)[:2] - coords.min(axis=0)[:2] + 1e-6
+    half = fraction * span
+    x, y = coords[centre, 0], coords[centre, 1]
+    return float(x - half[0]), float(x + half[0]), float(y - half[1]), float(y + half[1])
+
+
 def token_map(
     coords: np.ndarray,
     words: list[str],
@@ -43,23 +52,40 @@ def token_map(
     neighbours: list[int] | None = None,
     scores: list[float] | None = None,
     names: tuple[str, str, str] = ("tokens", "query", "neighbours"),
+    zoom: bool = False,
 ) -> go.Figure:
     """Every token as a grey dot with its word on hover; the query and its neighbours on top.
 
     coords: (N, 2|3); `query` and `neighbours` are row indices; `scores` the
-    neighbours' cosine similarities (shown on hover and as labels).
+    neighbours' cosine similarities (shown on hover and, when zoomed, as labels).
+    `zoom` (2D only) frames the map around the query (or its first neighbour) and
+    writes the word of every token inside the frame, so a dense region stays readable;
+    neighbours outside the frame are only on the full map.
     """
     neighbours = neighbours or []
     scores = scores or [0.0] * len(neighbours)
+    highlighted = neighbours + ([query] if query is not None else [])
+    zoom = zoom and coords.shape[1] == 2 and bool(highlighted)
+    base_text, mode = None, "markers"
+    if zoom:
+        x0, x1, y0, y1 = zoom_box(coords, query if query is not None else neighbours[0])
+        inside = (coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0) & (coords[:, 1] <= y1)
+        label_all = inside.sum() <= MAX_ZOOM_LABELS  # a neighbourhood spread over the whole map: no grey labels
+        base_text = [
+            w if ok and label_all and i not in highlighted else "" for i, (w, ok) in enumerate(zip(words, inside))
+        ]
+        mode = "markers+text"
     marker = dict(size=4 if coords.shape[1] < 3 else 2, color=BASE, opacity=0.55)
-    fig = go.Figure([_scatter(coords, mode="markers", text=words, hoverinfo="text", marker=marker, name=names[0])])
+    base = _scatter(coords, mode=mode, text=base_text, hovertext=words, hoverinfo="text", marker=marker, name=names[0])
+    fig = go.Figure([base])
+    fig.update_traces(textfont=dict(color="#6b7785", size=10), textposition="top center")
     if neighbours:
         rows = np.asarray(neighbours)
         labels = [f"{words[i]} {s:.2f}" for i, s in zip(neighbours, scores)]
         fig.add_trace(
             _scatter(
                 coords[rows],
-                mode="markers+text",
+                mode="markers+text" if zoom else "markers",
                 text=labels,
                 textposition="top center",
                 hoverinfo="text",
@@ -79,7 +105,11 @@ def token_map(
                 name=names[1],
             )
         )
-    return _layout(fig, title, coords.shape[1])
+    fig = _layout(fig, title, coords.shape[1])
+    if zoom:
+        fig.update_xaxes(range=[x0, x1])
+        fig.update_yaxes(range=[y0, y1])
+    return fig
 
 
 def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str) -> go.Figure:

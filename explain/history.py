@@ -114,7 +114,9 @@ def timeline_figure(labels: dict[str, str] | None = None) -> go.Figure:
     with_tokens = [m for m in items if m.training_tokens]
     estimated = [m for m in items if m.estimate_parameters and not m.parameters]
     fig = go.Figure()
-    fig.add_trace(_scatter(with_params, [m.parameters for m in with_params], labels["parameters"], PARAMS_COLOUR, "circle"))
+    fig.add_trace(
+        _scatter(with_params, [m.parameters for m in with_params], labels["parameters"], PARAMS_COLOUR, "circle")
+    )
     fig.add_trace(
         _scatter(with_tokens, [m.training_tokens for m in with_tokens], labels["tokens"], TOKENS_COLOUR, "diamond")
     )

@@ -7,15 +7,23 @@ so tests can inspect `fig.data`. Leaves out the numbers themselves (see
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.display import escape, visible
+from explain.display import visible
 from explain.logit_lens import LensGrid
 from explain.sampling import Shaped
 
 KEPT, DROPPED, MODEL = "#0072B2", "#D55E00", "#bbbbbb"  # Okabe-Ito blue / vermillion, grey for T = 1
 MAX_SURPRISAL = 10.0  # nats at which the surprisal colour saturates (p ≈ 0.00005)
+
+
+def escape(text: str) -> str:
+    """Plotly draws a subset of HTML in labels, so '<' must be escaped; it decodes &lt; &gt; &amp; but not
+    &quot;, so quotes stay as they are: '<b>"' -> '&lt;b&gt;"'."""
+    return html.escape(text, quote=False)
 
 
 def distribution_figure(
@@ -37,7 +45,12 @@ def distribution_figure(
         marker_color=colours,
         text=[f"{p:.1%}" if kept else names["dropped"] for p, kept in zip(shaped.probs[order], shaped.kept[order])],
         textposition="outside",
+        showlegend=False,
     )
+    for name, colour in ((names["shaped"], KEPT), (names["dropped"], DROPPED)):  # legend entries only
+        fig.add_scatter(
+            x=[None], y=[None], mode="markers", marker=dict(color=colour, symbol="square", size=10), name=name
+        )
     fig.update_layout(
         barmode="group",
         height=max(300, 34 * len(order) + 80),
@@ -110,5 +123,7 @@ def perplexity_bars(names: list[str], values: list[float], axis_title: str) -> g
             marker_color=[KEPT, DROPPED, "#009E73", "#CC79A7"][: len(values)],
         )
     )
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(type="log", title=axis_title))
+    fig.update_layout(
+        height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(type="log", dtick=1, title=axis_title)
+    )
     return fig

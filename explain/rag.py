@@ -98,7 +98,9 @@ def prompt_text(lm: LoadedModel, messages: list[dict]) -> str:
     return lm.tokenizer.decode(chat_ids(lm, messages))
 
 
-def answer(lm: LoadedModel, encoder: LoadedModel, rag: RagIndex, question: str, k: int = 3, max_new_tokens: int = 80) -> dict:
+def answer(
+    lm: LoadedModel, encoder: LoadedModel, rag: RagIndex, question: str, k: int = 3, max_new_tokens: int = 80
+) -> dict:
     """Retrieve, assemble, generate; and the same question with no retrieval, for comparison.
 
     {"chunks": [{"text", "score", "doc", "heading"}], "prompt", "answer", "answer_without",
@@ -120,5 +122,9 @@ def answer(lm: LoadedModel, encoder: LoadedModel, rag: RagIndex, question: str, 
         "prompt": prompt_text(lm, messages),
         "answer": with_context,
         "answer_without": without,
-        "seconds": {"retrieve": round(t1 - t0, 3), "generate": round(t2 - t1, 3), "generate_without": round(t3 - t2, 3)},
+        "seconds": {
+            "retrieve": round(t1 - t0, 3),
+            "generate": round(t2 - t1, 3),
+            "generate_without": round(t3 - t2, 3),
+        },
     }

@@ -172,11 +172,14 @@ def disagreement_html(text: str, regions: list[tuple[int, int, bool]]) -> str:
     """The text with disputed regions highlighted; every piece of text escaped."""
     out = []
     for start, end, disputed in regions:
-        core = text[start:end].rstrip()
-        chunk, tail = _shown(core), _shown(text[start + len(core) : end])
-        out.append(
-            f'<mark style="background:#ffb74d;border-radius:3px">{chunk}</mark>{tail}' if disputed else chunk + tail
+        part = text[start:end]
+        core = part.strip()
+        lead = part[: len(part) - len(part.lstrip())]
+        tail = part[len(lead) + len(core) :]
+        marked = (
+            f'<mark style="background:#ffb74d;border-radius:3px">{_shown(core)}</mark>' if disputed and core else ""
         )
+        out.append(_shown(lead) + (marked or _shown(core)) + _shown(tail))
     body = "".join(out)
     return f'<div style="font-family:monospace;line-height:1.9;white-space:pre-wrap">{body}</div>'
 
@@ -188,11 +191,10 @@ def disputed_share(text: str, regions: list[tuple[int, int, bool]]) -> float:
     return disputed / total if total else 0.0
 
 
-def counts_figure(counts: dict[str, int]) -> go.Figure:
-    """Bar chart: tokens per tokenizer for the same text."""
+def counts_figure(counts: dict[str, int], labels: dict[str, str] = LABELS, y_title: str = "tokens") -> go.Figure:
+    """Bar chart: tokens per tokenizer for the same text (`labels` names the tokenizers)."""
     names = list(counts)
-    fig = go.Figure(
-        go.Bar(x=[LABELS.get(n, n) for n in names], y=[counts[n] for n in names], text=list(counts.values()))
-    )
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis_title="tokens")
+    bars = go.Bar(x=[labels.get(n, n) for n in names], y=[counts[n] for n in names], text=[counts[n] for n in names])
+    fig = go.Figure(bars)
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis_title=y_title)
     return fig

@@ -39,11 +39,11 @@ def relative_to(table: dict[str, dict[str, int]], base: str = "English") -> dict
     return {name: {lang: round(n / row[base], 2) for lang, n in row.items()} for name, row in table.items()}
 
 
-def tax_figure(table: dict[str, dict[str, int]], y_title: str = "tokens") -> go.Figure:
+def tax_figure(table: dict[str, dict[str, int]], y_title: str = "tokens", labels: dict[str, str] = LABELS) -> go.Figure:
     """Grouped bars: languages on x, one bar per tokenizer."""
     fig = go.Figure()
     for name, row in table.items():
-        fig.add_bar(name=LABELS.get(name, name), x=list(row), y=list(row.values()))
+        fig.add_bar(name=labels.get(name, name), x=list(row), y=list(row.values()))
     fig.update_layout(
         barmode="group",
         height=380,

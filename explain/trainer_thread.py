@@ -103,7 +103,7 @@ class RunView:
     @property
     def active(self) -> bool:
         """True while the thread is alive and may still change the history."""
-        return self.status in ("queued", "running", "paused")
+        return self.status in ("new", "queued", "running", "paused")
 
 
 class BackgroundRun:
@@ -215,9 +215,13 @@ class BackgroundRun:
                 self._status = reason
                 return
             if not self._running.is_set():
+                if self.gate:
+                    self.gate.leave(id(self))  # a paused run frees its slot for the queue
                 self._status = "paused"
                 self._running.wait(0.25)
                 continue
+            if not self._wait_for_slot(started):
+                continue  # the end reason is handled at the top of the loop
             self._status = "running"
             with self.lock:
                 trainer.step()

@@ -163,9 +163,8 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Opti
 def get_batch(ids: torch.Tensor, batch_size: int, block_size: int, generator: torch.Generator):
     """Random windows of `ids`: x (B, T) and y (B, T), y being x shifted one token to the left."""
     starts = torch.randint(len(ids) - block_size - 1, (batch_size,), generator=generator)
-    x = torch.stack([ids[s : s + block_size] for s in starts.tolist()])
-    y = torch.stack([ids[s + 1 : s + 1 + block_size] for s in starts.tolist()])
-    return x, y
+    windows = ids[starts[:, None] + torch.arange(block_size + 1)]  # (B, T + 1), one gather
+    return windows[:, :-1], windows[:, 1:]
 
 
 def lm_loss(model: Any, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -312,7 +311,10 @@ class Trainer:
 
 @torch.no_grad()
 def generate(model: Any, tokenizer: Any, prompt: str, n_tokens: int, temperature: float = 0.8, generator=None) -> str:
-    """Sample `n_tokens` continuing `prompt` one token at a time (the context cropped to the model's)."""
+    """Sample `n_tokens` continuing `prompt` one token at a time (the context cropped to the model's).
+
+    Id 0 (<unk> in our char tokenizers) is never sampled.
+    """
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -322,6 +324,7 @@ def generate(model: Any, tokenizer: Any, prompt: str, n_tokens: int, temperature
     for _ in range(n_tokens):
         context = torch.tensor([(ids + out)[-block:]], device=device)
         logits = model(input_ids=context).logits[0, -1].float().cpu()  # (V,)
+        logits[0] = float("-inf")  # never write <unk>: it stands for characters the text did not have
         probs = torch.softmax(logits / max(temperature, 1e-3), dim=-1)
         out.append(int(torch.multinomial(probs, 1, generator=generator)))
     model.train(was_training)

@@ -66,10 +66,15 @@ if result.n_tokens > attn.MAX_VIEW_TOKENS:
 st.caption(caption)
 
 layers, heads = result.attentions.shape[:2]
+causal = lm.kind == "causal-lm"  # draws the masked triangle grey
 st.session_state["attn_layer"] = min(max(st.session_state["attn_layer"], 0), layers - 1)
 st.session_state["attn_head"] = min(max(st.session_state["attn_head"], 0), heads - 1)
 view = st.segmented_control(
-    t("attention.view"), VIEWS, key="attn_view", format_func={v: t(f"attention.view_{v}") for v in VIEWS}.get, required=True
+    t("attention.view"),
+    VIEWS,
+    key="attn_view",
+    format_func={v: t(f"attention.view_{v}") for v in VIEWS}.get,
+    required=True,
 )
 col_layer, col_head, _ = st.columns([1, 1, 3])
 locked = view == "causal"  # that view averages every layer and head
@@ -77,9 +82,9 @@ layer = col_layer.selectbox(t("attention.layer"), list(range(layers)), key="attn
 head = col_head.selectbox(t("attention.head"), list(range(heads)), key="attn_head", disabled=locked)
 
 if view == "heatmap":
-    views.heatmap_view(result, layer, head, st.session_state["attn_preset"])
+    views.heatmap_view(result, layer, head, st.session_state["attn_preset"], causal)
 elif view == "grid":
-    views.grid_view(result, layer, head)
+    views.grid_view(result, layer, head, causal)
 elif view == "layer":
     views.layer_view(result, layer)
 elif view == "head_view":

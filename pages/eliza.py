@@ -63,8 +63,10 @@ if log:
 with st.expander(t("eliza.rules_title")):
     script = eliza.load_script(language())
     st.dataframe(
-        [{"rule": r.id, "rank": r.rank, "if": " | ".join(p.pattern for p in r.patterns), "then": r.replies[0]}
-         for r in script.rules],
+        [
+            {"rule": r.id, "rank": r.rank, "if": " | ".join(p.pattern for p in r.patterns), "then": r.replies[0]}
+            for r in script.rules
+        ],
         hide_index=True,
         width="stretch",
     )

@@ -9,7 +9,7 @@ from explain.text_input import clean_text
 from ui import next_token_views as views
 from ui.models import get_model
 from ui.page import header, notice_truncated, show_error
-from ui.text import t
+from ui.text import language, t
 from ui.urlstate import bind, mirror
 
 TABS = ["tab_distribution", "tab_generation", "tab_lens", "tab_perplexity", "tab_chat", "tab_limits"]
@@ -30,7 +30,15 @@ bind("nt_temp", 1.0, float)
 bind("nt_topk", 0, int)
 bind("nt_topp", 1.0, float)
 bind("nt_seed", 0, int)
-st.text_area(t("next_token.prompt", tokens=MAX_ANALYSIS_TOKENS, chars=f"{MAX_TEXT_CHARS:,}"), key="nt_text", height=80)
+st.text_area(
+    t(
+        "next_token.prompt",
+        tokens=MAX_ANALYSIS_TOKENS,
+        chars=f"{MAX_TEXT_CHARS:,}".replace(",", "." if language() == "it" else ","),
+    ),
+    key="nt_text",
+    height=80,
+)
 temp, topk, topp, seed = st.columns(4)
 temp.slider(t("next_token.temperature"), 0.0, MAX_TEMPERATURE, step=0.05, key="nt_temp", help=t("next_token.temp_help"))
 topk.slider(t("next_token.top_k"), 0, MAX_TOP_K, key="nt_topk", help=t("next_token.topk_help"))

@@ -8,7 +8,7 @@ from explain.letter_count import random_letters
 from explain.limits import MAX_TEXT_CHARS
 from explain.paths import ASSETS
 from explain.text_input import clean_text
-from explain.token_compare import ALL_TOKENIZERS, LABELS
+from explain.token_compare import ALL_TOKENIZERS
 from ui import tokenization_views as views
 from ui.page import header, show_error
 from ui.text import t
@@ -35,6 +35,7 @@ def _on_text() -> None:
 
 def _new_letters() -> None:
     st.session_state["tok_seed"] += 1
+    st.session_state["tok_preset"] = "random_letters"
     _on_preset()
 
 
@@ -58,12 +59,12 @@ left.selectbox(
 )
 left.button(t("tokenization.new_letters"), key="tok_new_letters", on_click=_new_letters)
 raw = right.text_area(
-    t("tokenization.input", limit=f"{MAX_TEXT_CHARS:,}"), key="tok_text", height=110, on_change=_on_text
+    t("tokenization.input", limit=views.number(MAX_TEXT_CHARS)), key="tok_text", height=110, on_change=_on_text
 )
 cleaned = clean_text(raw)
 text = cleaned.text
 if cleaned.truncated:
-    st.info(t("tokenization.truncated", total=f"{cleaned.original_chars:,}", limit=f"{MAX_TEXT_CHARS:,}"))
+    st.info(t("tokenization.truncated", total=views.number(cleaned.original_chars), limit=views.number(MAX_TEXT_CHARS)))
 mirror("tok_preset", "tok_text", "tok_tokenizer", "tok_seed")
 if not text.strip():
     st.info(t("tokenization.empty"))
@@ -73,7 +74,7 @@ has_text = bool(text.strip())
 try:
     views.ensure_tokenizer_files()
     with tabs[0]:
-        st.selectbox(t("tokenization.tokenizer"), ALL_TOKENIZERS, key="tok_tokenizer", format_func=LABELS.get)
+        st.selectbox(t("tokenization.tokenizer"), ALL_TOKENIZERS, key="tok_tokenizer", format_func=views.labels().get)
         if has_text:
             views.token_view(text, st.session_state["tok_tokenizer"])
     with tabs[1]:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from explain import attention as attn
 from explain import attention_figures as figs
 from explain.analysis import analyze
-from explain.attention_math import QueryKeys, max_difference, record_queries_keys, step_by_step
+from explain.attention_math import (
+    QueryKeys,
+    UnsupportedModel,
+    attention_modules,
+    max_difference,
+    record_queries_keys,
+    step_by_step,
+)
 
 TEXT = attn.PRONOUN_TEXT
 
@@ -35,6 +44,7 @@ def test_shapes_and_grouped_query_attention(pronoun):
     assert qk.queries.shape == (30, 9, T, 64) and qk.keys.shape == (30, 3, T, 64)
     assert qk.groups == 3 and qk.scaling == pytest.approx(1 / 8)
     assert [step_by_step(qk, 3, h, T - 1).kv_head for h in range(9)] == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert step_by_step(qk, 3, 0, T - 1).sqrt_d == pytest.approx(8.0)  # d = 64
 
 
 def _without(qk: QueryKeys, **changes) -> QueryKeys:
@@ -54,8 +64,16 @@ def test_check_fails_without_rotary_or_with_the_wrong_key_head(pronoun):
     assert max_difference(step_by_step(wrong_group, layer, head, position), row) > 1e-3
 
 
-def test_recorded_vectors_are_cached_per_text(smollm, pronoun):
+def test_recorded_vectors_are_cached_per_text_and_hooks_removed(smollm, pronoun):
     assert record_queries_keys(smollm, TEXT) is pronoun[1]
+    for module in attention_modules(smollm):
+        assert not module.q_proj._forward_hooks and not module.k_proj._forward_hooks
+        assert not module._forward_pre_hooks
+
+
+def test_encoder_is_refused_with_a_message(minilm):
+    with pytest.raises(UnsupportedModel, match="Llama-style"):
+        record_queries_keys(minilm, TEXT)
 
 
 def test_causal_upper_triangle_is_zero_and_encoder_is_not(smollm, minilm):
@@ -140,12 +158,10 @@ def test_other_figures(smollm):
 
 
 def test_cli_summary(smollm, monkeypatch, capsys):
-    from explain.cli import main
-    from explain.cli import cmd_attention
+    from explain.cli import cmd_attention, main
 
     monkeypatch.setattr(cmd_attention, "load_for_cli", lambda *a: smollm)
     assert main(["attention", TEXT, "--summary", "--statistic", "first", "--json"]) == 0
-    import json
 
     out = json.loads(capsys.readouterr().out)
     assert out["layers"] == 30 and out["heads"] == 9 and len(out["grid"]) == 30 and len(out["grid"][0]) == 9

@@ -12,7 +12,9 @@ VIEWS = ["heatmap", "grid", "layer", "head_view", "steps", "causal"]
 
 
 def _texts(at) -> str:
-    return " ".join(e.value for kind in ("markdown", "caption", "success", "info", "warning") for e in getattr(at, kind))
+    return " ".join(
+        e.value for kind in ("markdown", "caption", "success", "info", "warning") for e in getattr(at, kind)
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])

@@ -214,6 +214,11 @@ def test_figures_hold_the_data():
     fig = token_map(coords, words, "t", query=0, neighbours=[3, 4], scores=[0.9, 0.8])
     assert len(fig.data) == 3 and list(fig.data[1].text) == ["w3 0.90", "w4 0.80"]
     assert token_map(np.zeros((10, 3)), words, "t").data[0].type == "scatter3d"
+    near = coords.copy()
+    near[1] = [0.5, 1.5]  # w1 sits right next to the query w0 at (0, 1)
+    zoomed = token_map(near, words, "z", query=0, neighbours=[9], scores=[0.5], zoom=True)
+    assert zoomed.layout.xaxis.range[0] < 0 < zoomed.layout.xaxis.range[1] < 18  # framed around the query
+    assert list(zoomed.data[0].text[:3]) == ["", "w1", ""]  # only the word inside the frame is written
     heat = similarity_heatmap(["<script>alert(1)</script>", "b"], np.eye(2), "h")
     assert heat.data[0].x[0] == "<script>alert(1)</script>"  # plotly shows it as text, not markup
     assert len(labelled_map(coords, words, "m", highlight=[1], extra=(np.zeros(2), "q")).data) == 3
@@ -280,7 +285,8 @@ def test_page_map_view_pca(lang):
 
 
 @pytest.mark.parametrize("view", ["similarity", "search", "analogy"])
-def test_page_other_views(view):
+def test_page_other_views(view, monkeypatch):
+    monkeypatch.setattr("explain.vector_search.COMMON_WORDS", 300)  # the real 3,000 take ~5 s to embed
     at = _page("it" if view == "search" else "en", emb_view=view)
     assert not at.exception and not at.error
     assert len(at.dataframe) >= 1 if view != "similarity" else True

@@ -226,9 +226,14 @@ def test_gate_queues_the_second_run_until_the_first_leaves():
     second.start()
     wait_until(lambda: second.view().status == "queued")
     assert second.view().queue_position == 1 and second.view().gate == {"capacity": 1, "running": 1, "waiting": 1}
-    first.stop()
+    first.pause()  # a paused run gives its slot to the queue
     second.join(60)
-    assert second.view().status == "finished" and gate.status()["running"] == 0
+    assert second.view().status == "finished" and first.view().status == "paused"
+    first.resume()
+    wait_until(lambda: first.view().status == "running")
+    first.stop()
+    first.join(30)
+    assert gate.status() == {"capacity": 1, "running": 0, "waiting": 0}
 
 
 def test_cli_train_and_corpora(tmp_path, capsys):

@@ -37,12 +37,17 @@ def _view_tokens(result: Analysis) -> int:
     return min(result.n_tokens, attn.MAX_VIEW_TOKENS)
 
 
-def heatmap_view(result: Analysis, layer: int, head: int, preset: str) -> None:
+def _mask(causal: bool, n: int):
+    """The grey triangle for a causal model, nothing for an encoder."""
+    return figs.causal_mask(n) if causal else None
+
+
+def heatmap_view(result: Analysis, layer: int, head: int, preset: str, causal: bool) -> None:
     n = _view_tokens(result)
     matrix = result.attentions[layer, head, :n, :n]
     title = t("attention.heatmap_title", layer=layer, head=head)
     axes = (t("attention.axis_query"), t("attention.axis_key"))
-    st.plotly_chart(figs.heatmap(matrix, result.tokens[:n], title, axes), key="attn_heatmap")
+    st.plotly_chart(figs.heatmap(matrix, result.tokens[:n], title, axes, _mask(causal, n)), key="attn_heatmap")
     st.caption(t("attention.heatmap_caption"))
     scores = attn.preset_scores(preset, result.attentions, result.tokens, result.ids)
     if scores is None:
@@ -54,7 +59,7 @@ def heatmap_view(result: Analysis, layer: int, head: int, preset: str) -> None:
         column.button(label, key=f"attn_hint_{lay}_{hd}", on_click=select_head, args=(lay, hd))
 
 
-def grid_view(result: Analysis, layer: int, head: int) -> None:
+def grid_view(result: Analysis, layer: int, head: int, causal: bool) -> None:
     statistic = st.radio(
         t("attention.statistic"),
         attn.STATISTICS,
@@ -64,7 +69,7 @@ def grid_view(result: Analysis, layer: int, head: int) -> None:
     )
     st.caption(t("attention.stat_help"))
     grid = attn.head_statistics(result.attentions, result.ids)[statistic]
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     with left:
         fig = figs.statistic_grid(grid, t(f"attention.stat_{statistic}"), (layer, head))
         st.plotly_chart(fig, key="attn_grid_chart", on_select=on_grid_select, selection_mode="points")
@@ -72,7 +77,9 @@ def grid_view(result: Analysis, layer: int, head: int) -> None:
     with right:
         n = _view_tokens(result)
         title = t("attention.heatmap_title", layer=layer, head=head)
-        st.plotly_chart(figs.heatmap(result.attentions[layer, head, :n, :n], result.tokens[:n], title), key="attn_grid_hm")
+        matrix = result.attentions[layer, head, :n, :n]
+        fig = figs.heatmap(matrix, result.tokens[:n], title, masked=_mask(causal, n))
+        st.plotly_chart(fig, key="attn_grid_hm")
 
 
 def layer_view(result: Analysis, layer: int) -> None:
@@ -159,7 +166,7 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
     st.plotly_chart(figs.vector_strip(vectors, row_labels), key="attn_vectors")
     st.markdown(t("attention.steps_2"))
     st.latex(
-        r"w_j=\operatorname{softmax}_j\!\left(\frac{q_t\cdot k_j}{\sqrt{d}}+m_{tj}\right),\quad"
+        r"w_j=\operatorname{softmax}_j\!\left(\frac{q_t\cdot k_j}{\sqrt{d}}+m_{tj}\right),\quad "
         r"m_{tj}=\begin{cases}0 & j\le t\\-\infty & j>t\end{cases}"
     )
     best = int(np.argmax(steps.weights))
@@ -178,7 +185,15 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
     model_row = result.attentions[layer, head, position]
     n = _view_tokens(result)
     st.plotly_chart(
-        figs.step_bars(result.tokens[:n], steps.scaled[:n], steps.weights[:n], model_row[:n], position), key="attn_bars"
+        figs.step_bars(
+            result.tokens[:n],
+            steps.scaled[:n],
+            steps.weights[:n],
+            model_row[:n],
+            position,
+            (t("attention.col_weight"), t("attention.col_model")),
+        ),
+        key="attn_bars",
     )
     st.caption(t("attention.steps_table"))
     st.dataframe(_steps_table(result, steps, model_row), hide_index=True, height=320)
@@ -193,11 +208,12 @@ def causal_view(lm: LoadedModel, encoder: LoadedModel, text: str) -> None:
     st.markdown(t("attention.causal_intro"))
     columns = st.columns(2)
     for column, model, label in ((columns[0], lm, "causal_gpt"), (columns[1], encoder, "causal_bert")):
+        causal = model.kind == "causal-lm"
         result = analyze(model, text)
         n = _view_tokens(result)
         mean = result.attentions[:, :, :n, :n].mean(axis=(0, 1))  # (T, T) average over layers and heads
         with column:
             st.markdown(f"**{t('attention.' + label)}**")
-            st.plotly_chart(figs.heatmap(mean, result.tokens[:n]), key=f"attn_{label}")
+            st.plotly_chart(figs.heatmap(mean, result.tokens[:n], masked=_mask(causal, n)), key=f"attn_{label}")
             st.markdown(t("attention.causal_upper", value=attn.upper_triangle_mass(result.attentions)))
     st.markdown(t("attention.causal_explain"))

@@ -14,7 +14,7 @@ from explain import embedding_figures as figs
 from explain.analogies import add_candidates, analogy
 from explain.display import escape
 from explain.loading import LoadedModel
-from explain.projection import ProjectionParams, cached_projection, is_cached, pca, pca_with_extra
+from explain.projection import ProjectionParams, cached_projection, is_cached, pca, pca_with_extra, project
 from explain.sentence_embeddings import cosine_matrix, embed_texts
 from explain.text_input import clean_text
 from explain.token_embeddings import (
@@ -84,7 +84,7 @@ def _layout(lm: LoadedModel, tokens: TokenSet, params: ProjectionParams, draw) -
         layout = cached_projection(name, tokens.vectors, params)
         st.caption(t("embeddings.layout_source", source=t(f"embeddings.source_{layout.source}"), s=layout.seconds))
         return layout.coords
-    draw(pca(tokens.vectors, params.dims), t("embeddings.pca_meanwhile"))
+    draw(project(tokens.vectors, ProjectionParams(method="pca", dims=params.dims)), t("embeddings.pca_meanwhile"))
     with st.status(t(f"embeddings.computing_{params.method}", n=len(tokens.ids)), expanded=False) as status:
         layout = cached_projection(name, tokens.vectors, params)
         status.update(label=t("embeddings.computed", s=layout.seconds), state="complete")
@@ -128,10 +128,15 @@ def token_map_view() -> None:
     titles = (t("embeddings.legend_tokens"), t("embeddings.legend_query"), t("embeddings.legend_neighbours"))
 
     def draw(coords: np.ndarray, title: str, key: str = "emb_map_pca") -> None:
-        fig = figs.token_map(
-            coords, tokens.words, title, query_row, [h.index for h in hits], [h.score for h in hits], titles
-        )
-        placeholder.plotly_chart(fig, key=key, width="stretch")
+        args = (coords, tokens.words, title, query_row, [h.index for h in hits], [h.score for h in hits], titles)
+        with placeholder.container():
+            if dims == 3 or not hits:
+                st.plotly_chart(figs.token_map(*args), key=key, width="stretch")
+                return
+            left, right = st.columns([3, 2])
+            left.plotly_chart(figs.token_map(*args), key=key, width="stretch")
+            zoomed = figs.token_map(*args[:2], t("embeddings.zoom_title"), *args[3:], zoom=True)
+            right.plotly_chart(zoomed, key=f"{key}_zoom", width="stretch")
 
     coords = _layout(lm, tokens, ProjectionParams(method=method, dims=dims), draw)
     title = t("embeddings.map_title", n=len(tokens.ids), model=lm.name, method=t(f"embeddings.m_{method}"))

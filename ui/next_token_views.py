@@ -84,6 +84,16 @@ def _chips(lm: LoadedModel, analysis: Analysis, steps: list[Step]) -> str:
     return token_chips_html(tokens, titles, colours)
 
 
+def _candidate_label(lm: LoadedModel, token: int, model_probs: np.ndarray, shaped) -> str:
+    """'`·Paris` 75.8% → 100.0%': the model's probability, then the shaped one (✂ when cut)."""
+    label = f"{_md_token(lm.tokenizer.decode([token]))} {_pct(float(model_probs[token]))}"
+    if not shaped.kept[token]:
+        return label + " ✂"
+    if abs(shaped.probs[token] - model_probs[token]) > 5e-4:
+        return label + f" → {_pct(float(shaped.probs[token]))}"
+    return label
+
+
 def _auto_generate(lm: LoadedModel, ids: list[int], state: dict, config: SamplingConfig, count: int) -> None:
     """Stream `count` tokens into the page, saving each Step as it arrives (so Stop keeps what came)."""
 
@@ -106,12 +116,13 @@ def render_generation(lm: LoadedModel, analysis: Analysis, config: SamplingConfi
     st.markdown(t("next_token.gen_explain"))
     st.html(_chips(lm, analysis, state["steps"]))
     st.caption(t("next_token.gen_legend", n=len(state["steps"])))
+    if state["steps"] and state["steps"][-1].id == lm.tokenizer.eos_token_id:
+        st.info(t("next_token.gen_ended", token=_md_token(state["steps"][-1].text)))
     st.markdown(t("next_token.candidates"))
-    order = [int(i) for i in np.argsort(-shaped.probs)[:CANDIDATE_BUTTONS] if shaped.kept[i]]
+    model_probs = softmax(logits)
     columns = st.columns(4)
-    for n, token in enumerate(order):
-        label = f"{_md_token(lm.tokenizer.decode([token]))} {_pct(float(shaped.probs[token]))}"
-        if columns[n % 4].button(label, key=f"nt_cand_{n}", width="stretch"):
+    for n, token in enumerate(int(i) for i in np.argsort(-model_probs)[:CANDIDATE_BUTTONS]):
+        if columns[n % 4].button(_candidate_label(lm, token, model_probs, shaped), key=f"nt_cand_{n}", width="stretch"):
             state["steps"].append(make_step(lm, logits, token, float(shaped.probs[token])))
             st.rerun()
     _generation_buttons(lm, ids, logits, state, config)
@@ -253,17 +264,24 @@ def render_chat(lm: LoadedModel, config: SamplingConfig) -> None:
 # --- limits -------------------------------------------------------------------------------------------------------
 
 
+@st.cache_resource
+def _answer_store() -> dict:
+    """Greedy answers are deterministic: keep them for every session, keyed by (model, device, dtype, question)."""
+    return {}
+
+
 def render_limits(lm: LoadedModel) -> None:
     st.markdown(t("next_token.limits_explain", tokens=hallucination.ANSWER_TOKENS))
-    keys = [("hallucination", q.key) for q in hallucination.QUESTIONS]
-    answers = [lm.results.get(k) for k in keys]
+    store = _answer_store()
+    keys = [(lm.name, lm.device, lm.dtype_name, q.key) for q in hallucination.QUESTIONS]
+    answers = [store.get(k) for k in keys]
     if any(a is None for a in answers):
         if not st.button(t("next_token.limits_run"), key="nt_limits_run", icon="❓"):
             return
         bar = st.progress(0.0, text=t("next_token.limits_running"))
         for n, (key, question) in enumerate(zip(keys, hallucination.QUESTIONS)):
             answers[n] = answers[n] or hallucination.ask(lm, question)
-            lm.results.put(key, answers[n])
+            store[key] = answers[n]
             bar.progress((n + 1) / len(keys), text=t("next_token.limits_running"))
         bar.empty()
     for answer in answers:

@@ -17,7 +17,7 @@ from explain.letter_count import ask_letter_count, random_letters
 from explain.token_ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.token_tax import messages, relative_to, tax_figure, token_table, unknown_counts
 from ui.models import _convert_with_progress, get_model
-from ui.text import t
+from ui.text import language, t
 
 
 def ensure_tokenizer_files() -> None:
@@ -30,12 +30,23 @@ def _compare(text: str) -> dict[str, list[tc.Piece]]:
     return tc.compare(text, tc.ALL_TOKENIZERS)
 
 
+def number(value: int) -> str:
+    """1000000 -> "1,000,000" in English, "1.000.000" in Italian."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if language() == "it" else text
+
+
+def labels() -> dict[str, str]:
+    """Tokenizer names in the current language."""
+    return {name: t(f"tokenization.label_{name}") for name in tc.ALL_TOKENIZERS}
+
+
 def html(body: str) -> None:
     st.markdown(body, unsafe_allow_html=True)
 
 
 def _counts_table(text: str, results: dict[str, list[tc.Piece]]) -> pd.DataFrame:
-    rows = [{"tokenizer": tc.LABELS[n], **tc.text_counts(text, len(p))} for n, p in results.items()]
+    rows = [{"tokenizer": labels()[n], **tc.text_counts(text, len(p))} for n, p in results.items()]
     return pd.DataFrame(rows).rename(columns=lambda c: t(f"tokenization.col_{c}"))
 
 
@@ -56,7 +67,7 @@ def token_view(text: str, name: str) -> None:
         column.metric(t(f"tokenization.col_{key}"), counts[key])
     html(tc.chips_html(pieces, text))
     if len(pieces) > tc.MAX_CHIPS:
-        st.caption(t("tokenization.chips_cut", shown=tc.MAX_CHIPS, total=len(pieces)))
+        st.caption(t("tokenization.chips_cut", shown=number(tc.MAX_CHIPS), total=number(len(pieces))))
     st.caption(t("tokenization.chips_help"))
     with st.expander(t("tokenization.ids_table")):
         st.dataframe(_tokens_table(pieces), hide_index=True, width="stretch")
@@ -66,13 +77,16 @@ def side_by_side(text: str) -> None:
     """Counts table and chart for every tokenizer, the disputed regions, and each one's chips."""
     results = _compare(text)
     st.dataframe(_counts_table(text, results), hide_index=True, width="stretch")
-    st.plotly_chart(tc.counts_figure({n: len(p) for n, p in results.items()}), key="tok_counts_fig")
+    st.plotly_chart(
+        tc.counts_figure({n: len(p) for n, p in results.items()}, labels(), t("tokenization.tax_axis")),
+        key="tok_counts_fig",
+    )
     real = {n: results[n] for n in tc.REAL_TOKENIZERS}
     regions = tc.disagreement(text, real)
     st.markdown(t("tokenization.disagree_title", share=round(100 * tc.disputed_share(text, regions))))
     html(tc.disagreement_html(text, regions))
     for name, pieces in results.items():
-        st.markdown(f"**{tc.LABELS[name]}** · {len(pieces)} {t('tokenization.tokens_word')}")
+        st.markdown(f"**{labels()[name]}** · {len(pieces)} {t('tokenization.tokens_word')}")
         html(tc.chips_html(pieces, text))
 
 
@@ -98,13 +112,14 @@ def letter_count(seed: int) -> None:
         (st.success if result["correct"] else st.warning)(
             t("tokenization.letters_right" if result["correct"] else "tokenization.letters_wrong")
         )
-    st.info(t("tokenization.letters_why"))
+    example = max(pieces, key=lambda p: len(p.text))
+    st.info(t("tokenization.letters_why", example_id=example.id, example_piece=example.text))
 
 
 def ids_to_text(text: str) -> None:
     """Decode pasted ids; then the text's UTF-8 bytes and which tokenizers can give it back."""
     name = st.selectbox(
-        t("tokenization.ids_tokenizer"), tc.REAL_TOKENIZERS, key="tok_ids_tokenizer", format_func=tc.LABELS.get
+        t("tokenization.ids_tokenizer"), tc.REAL_TOKENIZERS, key="tok_ids_tokenizer", format_func=labels().get
     )
     raw = st.text_input(t("tokenization.ids_input"), key="tok_ids", max_chars=20_000, help=t("tokenization.ids_help"))
     try:
@@ -115,9 +130,11 @@ def ids_to_text(text: str) -> None:
     except ValueError as exc:
         st.warning(str(exc))
     st.markdown(t("tokenization.bytes_title"))
-    st.dataframe(pd.DataFrame(utf8_rows(text)), hide_index=True, height=240)
+    rows = pd.DataFrame(utf8_rows(text)).assign(char=lambda d: d["char"].map(visible))
+    names = {"char": t("tokenization.utf8_char"), "code point": t("tokenization.utf8_code"), "UTF-8 bytes": "UTF-8"}
+    st.dataframe(rows.rename(columns=names), hide_index=True, height=240)
     rows = [coverage(n, text) for n in tc.REAL_TOKENIZERS]
-    table = pd.DataFrame(rows).assign(tokenizer=lambda d: d["tokenizer"].map(tc.LABELS))
+    table = pd.DataFrame(rows).assign(tokenizer=lambda d: d["tokenizer"].map(labels()))
     st.dataframe(table.rename(columns=lambda c: t(f"tokenization.cov_{c}")), hide_index=True, width="stretch")
     st.info(t("tokenization.bytes_why"))
 
@@ -138,10 +155,10 @@ def token_tax() -> None:
     relative = st.toggle(t("tokenization.tax_relative"), key="tok_tax_relative")
     shown = relative_to(table) if relative else table
     st.plotly_chart(
-        tax_figure(shown, t("tokenization.tax_axis_relative" if relative else "tokenization.tax_axis")),
+        tax_figure(shown, t("tokenization.tax_axis_relative" if relative else "tokenization.tax_axis"), labels()),
         key="tok_tax_fig",
     )
-    frame = pd.DataFrame(shown).rename(columns=tc.LABELS)
+    frame = pd.DataFrame(shown).rename(columns=labels())
     frame[t("tokenization.tax_message")] = pd.Series(messages())
     st.dataframe(frame, width="stretch")
     unknown = ", ".join(f"{lang} {n}" for lang, n in _unknown().items())
@@ -149,10 +166,11 @@ def token_tax() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _train(text: str, merges: int) -> tuple[list[dict], bool]:
-    """Our merge loop and the `tokenizers` oracle on the same text; (steps, whether they agree)."""
-    steps = bpe.train_text(text, merges)
-    return [s.as_dict() for s in steps], [s.pair for s in steps] == bpe.train_with_tokenizers(text, merges)
+def _train(text: str, merges: int) -> tuple[list[dict], bool, bool]:
+    """Our merge loop (time-limited) and the `tokenizers` oracle: (steps, agree, stopped early)."""
+    steps = bpe.train_text(text, merges, bpe.STEP_TIME_LIMIT_S)
+    reference = bpe.train_with_tokenizers(text, merges)
+    return [s.as_dict() for s in steps], [s.pair for s in steps] == reference[: len(steps)], len(steps) < len(reference)
 
 
 def _bpe_corpus() -> tuple[str, bool]:
@@ -197,26 +215,31 @@ def _step_details(steps: list[bpe.MergeStep], k: int, sample: str) -> None:
 
 def bpe_trainer() -> None:
     """Train on a corpus, then step through the merges with a slider."""
-    st.caption(t("tokenization.bpe_bound", limit=f"{bpe.MAX_CORPUS_BYTES:,}", merges=f"{bpe.MAX_MERGES:,}"))
+    st.caption(t("tokenization.bpe_bound", limit=number(bpe.MAX_CORPUS_BYTES), merges=number(bpe.MAX_MERGES)))
     text, truncated = _bpe_corpus()
     if truncated:
-        st.info(t("tokenization.bpe_truncated", limit=f"{bpe.MAX_CORPUS_BYTES:,}"))
+        st.info(t("tokenization.bpe_truncated", limit=number(bpe.MAX_CORPUS_BYTES)))
     merges = st.number_input(t("tokenization.bpe_merges"), 1, bpe.MAX_MERGES, key="tok_bpe_merges")
     sample = st.text_input(t("tokenization.bpe_sample"), key="tok_bpe_sample", max_chars=300)
     if not text.strip():
         st.info(t("tokenization.bpe_empty"))
         return
     with st.spinner(t("tokenization.bpe_training")):
-        raw_steps, agrees = _train(text, int(merges))
+        raw_steps, agrees, stopped = _train(text, int(merges))
     steps = [bpe.MergeStep(d["rank"], tuple(d["pair"]), d["token"], d["count"]) for d in raw_steps]
     (st.success if agrees else st.warning)(
         t("tokenization.bpe_agrees" if agrees else "tokenization.bpe_differs", n=len(steps))
     )
+    if stopped:
+        st.info(t("tokenization.bpe_stopped", n=len(steps), seconds=int(bpe.STEP_TIME_LIMIT_S)))
     if not steps:
         st.info(t("tokenization.bpe_none"))
         return
     st.session_state["tok_bpe_step"] = min(st.session_state.get("tok_bpe_step", 10), len(steps))
     k = st.slider(t("tokenization.bpe_step"), 0, len(steps), key="tok_bpe_step")
     _step_details(steps, k, sample)
-    st.plotly_chart(bpe.merge_counts_figure(steps, k), key="tok_bpe_fig")
+    st.plotly_chart(
+        bpe.merge_counts_figure(steps, k, t("tokenization.bpe_axis_merge"), t("tokenization.bpe_axis_count")),
+        key="tok_bpe_fig",
+    )
     st.caption(t("tokenization.bpe_chart"))

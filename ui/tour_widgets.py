@@ -96,8 +96,10 @@ def attention() -> None:
     layer = left.slider(t("tour.layer"), 1, n_layers, min(3, n_layers), key="tw_att_layer")
     head = right.slider(t("tour.head"), 1, n_heads, 1, key="tw_att_head")
     weights = result.attentions[layer - 1, head - 1]  # (T, T)
-    rows = [{"": f"{i}:{a}", **{f"{j}:{b}": round(float(weights[i, j]), 3) for j, b in enumerate(result.tokens)}}
-            for i, a in enumerate(result.tokens)]
+    rows = [
+        {"": f"{i}:{a}", **{f"{j}:{b}": round(float(weights[i, j]), 3) for j, b in enumerate(result.tokens)}}
+        for i, a in enumerate(result.tokens)
+    ]
     show_chart(attention_heatmap(weights, result.tokens), "tw_att", rows, "attention")
     st.caption(t("tour.attention_caption"))
 
@@ -149,7 +151,9 @@ def letters() -> None:
     if st.button(t("tour.ask_model"), key="tw_letters_ask"):
         with st.spinner(t("tour.thinking")):
             question = t("tour.letters_question", word=word)
-            st.session_state["tw_letters_reply"] = greedy_reply(get_model(), [{"role": "user", "content": question}], 40)
+            st.session_state["tw_letters_reply"] = greedy_reply(
+                get_model(), [{"role": "user", "content": question}], 40
+            )
     if "tw_letters_reply" in st.session_state:
         st.markdown(f"> {escape(st.session_state['tw_letters_reply'])}")
 

@@ -92,7 +92,7 @@ def metrics_row(view: RunView) -> None:
     last = view.steps[-1] if view.steps else None
     last_eval = view.evals[-1] if view.evals else None
     cols = st.columns(5)
-    cols[0].metric(t("training.m_step"), f"{view.step:,} / {view.max_steps:,}")
+    cols[0].metric(t("training.m_step", max_steps=f"{view.max_steps:,}"), f"{view.step:,}")
     cols[1].metric(t("training.m_loss"), f"{last.loss:.3f}" if last else "–")
     cols[2].metric(t("training.m_val"), f"{last_eval.val_loss:.3f}" if last_eval else "–")
     cols[3].metric(t("training.m_ppl"), f"{last_eval.perplexity:.2f}" if last_eval else "–")
@@ -105,14 +105,14 @@ def sample_timeline(view: RunView) -> None:
     if not view.samples:
         st.caption(t("training.samples_none"))
         return
-    st.caption(t("training.samples_caption", prompt=escape(view.samples[0].prompt)))
+    st.caption(t("training.samples_caption", prompt=escape(view.samples[0].prompt).replace("\n", "↵")))
     rows = []
     for rec in view.samples:
-        text = f"<b>{escape(rec.prompt)}</b>{escape(rec.text)}"
+        text = escape(rec.text).replace("\n", '<span style="color:#999">↵</span>')  # one line per sample
         rows.append(
-            f'<div style="margin-bottom:.6em"><span style="color:#666">{t("training.step")} {rec.step}</span>'
-            f'<div style="font-family:monospace;white-space:pre-wrap;background:#f6f6f6;padding:4px 6px;'
-            f'border-radius:4px;color:#111">{text}</div></div>'
+            f'<div style="display:flex;gap:.6em;margin-bottom:.3em"><span style="color:#666;min-width:5.5em">'
+            f'{t("training.step")} {rec.step}</span><span style="font-family:monospace;background:#f6f6f6;'
+            f'padding:2px 6px;border-radius:4px;color:#111;word-break:break-all">{text}</span></div>'
         )
     with st.container(height=420):
         st.html("".join(rows))

@@ -171,8 +171,14 @@ def delivery_dialogues() -> list[dict]:
 
 def odd_dialogues() -> list[dict]:
     return [
-        d("Do you put pineapple on pizza?", "No pineapple at Vesuvio, sorry! Our Ortolana is a good fruity-fresh choice."),
-        d("Can I get a pizza with chocolate?", "No chocolate pizza, sorry. For something sweet, our tiramisù is €4.00."),
+        d(
+            "Do you put pineapple on pizza?",
+            "No pineapple at Vesuvio, sorry! Our Ortolana is a good fruity-fresh choice.",
+        ),
+        d(
+            "Can I get a pizza with chocolate?",
+            "No chocolate pizza, sorry. For something sweet, our tiramisù is €4.00.",
+        ),
         d("Can you deliver to the moon?", "Only within 5 km of Via Roma 12, I'm afraid. The moon is a little further."),
         d("Can I have sushi?", "We only make pizza. May I suggest a Marinara, with anchovies for €1.50 more?"),
         d("Can I have a pizza for free?", "Sorry, no free pizzas. The cheapest is a small Marinara at €5.50."),
@@ -200,8 +206,13 @@ def odd_dialogues() -> list[dict]:
 
 
 def all_dialogues() -> list[dict]:
-    return menu_dialogues() + price_dialogues() + size_dialogues() + order_dialogues() + delivery_dialogues() + (
-        odd_dialogues()
+    return (
+        menu_dialogues()
+        + price_dialogues()
+        + size_dialogues()
+        + order_dialogues()
+        + delivery_dialogues()
+        + (odd_dialogues())
     )
 
 

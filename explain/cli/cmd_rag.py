@@ -36,7 +36,9 @@ def run(args) -> dict:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("rag", help="answer a question from retrieved document chunks")
     parser.add_argument("question")
-    parser.add_argument("--docs", nargs="+", metavar="PATH", help="text or markdown files to index instead of the lessons")
+    parser.add_argument(
+        "--docs", nargs="+", metavar="PATH", help="text or markdown files to index instead of the lessons"
+    )
     parser.add_argument("--k", type=bounded_int(1, MAX_K), default=3, help=f"chunks retrieved, 1..{MAX_K}")
     parser.add_argument("--max-new-tokens", type=bounded_int(1, 200), default=80, help="answer length bound, 1..200")
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")

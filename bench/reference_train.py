@@ -1,0 +1,82 @@
+"""The most minimal training loop in plain PyTorch: the yardstick our `explain.training.Trainer` is measured against.
+
+No schedule, no clipping, no guard, no callbacks: forward, cross-entropy,
+backward, AdamW step, on batches prepared in advance. `python bench/reference_train.py
+--preset tiny --steps 20` prints its tokens per second as JSON. Also holds the
+machine's matmul FLOP/s measurement, so both loops are compared with the same ceiling.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def train_reference(model: torch.nn.Module, batches: list, lr: float = 3e-3) -> dict:
+    """Train `model` on `batches` [(x (B, T), y (B, T)), ...] already on its device; time all but the first 2 steps."""
+    device = next(model.parameters()).device.type
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    losses, start = [], None
+    for i, (x, y) in enumerate(batches):
+        if i == 2:  # the first steps allocate and warm caches: not timed
+            sync(device)
+            start = time.perf_counter()
+        logits = model(input_ids=x).logits
+        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    sync(device)
+    seconds = time.perf_counter() - start
+    tokens = sum(x.numel() for x, _ in batches[2:])
+    return {"tokens_per_s": tokens / seconds, "seconds": seconds, "losses": losses}
+
+
+def matmul_flops(device: str, size: int | None = None, repeats: int = 10, dtype=torch.float32) -> float:
+    """Measured FLOP/s of a square matmul on `device` (2 n^3 per product): the ceiling for utilisation."""
+    size = size or (8192 if device == "cuda" else 1024)
+    a = torch.randn(size, size, device=device, dtype=dtype)
+    b = torch.randn(size, size, device=device, dtype=dtype)
+    for _ in range(2):
+        a @ b
+    sync(device)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    sync(device)
+    return 2 * size**3 * repeats / (time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from explain import corpora, tiny_gpt
+    from explain.device import pick_device
+    from explain.training import get_batch, prepare_data
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--preset", default="tiny", choices=list(tiny_gpt.PRESETS))
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args()
+    device = pick_device()
+    data = prepare_data(corpora.load_corpus("pizza"))
+    cfg = tiny_gpt.preset(args.preset)
+    model = tiny_gpt.build_model(cfg, data.vocab_size).to(device)
+    gen = torch.Generator().manual_seed(0)
+    batches = [get_batch(data.train_ids, args.batch_size, cfg.block_size, gen) for _ in range(args.steps + 2)]
+    batches = [(x.to(device), y.to(device)) for x, y in batches]
+    result = train_reference(model, batches)
+    print(json.dumps({"device": device, "tokens_per_s": round(result["tokens_per_s"], 1)}))
