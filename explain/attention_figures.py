@@ -83,21 +83,32 @@ def heatmap(
     return fig
 
 
-def small_multiples(layer: np.ndarray, titles: list[str], columns: int = 3) -> go.Figure:
-    """Every head of one layer as a small heatmap without labels: (H, T, T) -> a grid of H panels."""
-    heads = layer.shape[0]
+def small_multiples(
+    layer: np.ndarray, titles: list[str], columns: int = 3, masked: np.ndarray | None = None
+) -> go.Figure:
+    """Every head of one layer as a small heatmap without labels: (H, T, T) -> a grid of H panels.
+
+    `masked` (T, T) bool cells show grey (the causal mask), as in `heatmap`.
+    """
+    heads, T = layer.shape[0], layer.shape[-1]
     rows = -(-heads // columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03, vertical_spacing=0.06)
+    grey = [[0, MASKED_COLOUR], [1, MASKED_COLOUR]]
     for h in range(heads):
-        fig.add_trace(
-            go.Heatmap(z=layer[h], coloraxis="coloraxis", hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>"),
-            row=h // columns + 1,
-            col=h % columns + 1,
-        )
-    fig.update_yaxes(autorange="reversed", showticklabels=False)
-    fig.update_xaxes(showticklabels=False)
+        z = np.where(masked, np.nan, layer[h]) if masked is not None else layer[h]
+        place = dict(row=h // columns + 1, col=h % columns + 1)
+        hover = "%{y} → %{x}: %{z:.3f}<extra></extra>"
+        fig.add_trace(go.Heatmap(z=z, coloraxis="coloraxis", hoverongaps=False, hovertemplate=hover), **place)
+        if masked is not None:
+            cells = np.where(masked, 1.0, np.nan)
+            fig.add_trace(go.Heatmap(z=cells, colorscale=grey, showscale=False, hoverinfo="skip"), **place)
+    fig.update_yaxes(range=[T - 0.5, -0.5], showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_xaxes(range=[-0.5, T - 0.5], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_layout(
-        coloraxis=dict(colorscale=SCALE, cmin=0, cmax=1), height=260 * rows, margin=dict(l=10, r=10, t=40, b=10)
+        coloraxis=dict(colorscale=SCALE, cmin=0, cmax=1),
+        plot_bgcolor="white",
+        height=260 * rows,
+        margin=dict(l=10, r=10, t=40, b=10),
     )
     return fig
 

@@ -137,6 +137,7 @@ def neighbours_in_vocabulary(lm: LoadedModel, query: QueryVector, k: int) -> lis
     unit_q = query.vector / max(float(np.linalg.norm(query.vector)), 1e-12)
     scores = unit @ unit_q  # (V,)
     exclude = set(query.token_ids) if len(query.token_ids) == 1 else set()
-    order = np.argsort(-scores, kind="stable")[: k + len(exclude)]
+    top = np.argpartition(-scores, min(k + len(exclude), len(scores) - 1))[: k + len(exclude)]  # unordered
+    order = top[np.argsort(-scores[top], kind="stable")]
     ids = [int(i) for i in order if int(i) not in exclude][: max(0, k)]
     return [Neighbour(lm.tokenizer.decode([i]), float(scores[i]), i) for i in ids]

@@ -53,7 +53,8 @@ right.text_area(
 )
 lm = get_model(dtype="float32")  # float32 so the step-by-step check can hold to 1e-4
 try:
-    result = analyze(lm, st.session_state["attn_text"])
+    with st.spinner(t("attention.computing")):
+        result = analyze(lm, st.session_state["attn_text"])
 except EmptyTextError:
     st.warning(t("attention.empty_text"))
     st.stop()
@@ -86,7 +87,7 @@ if view == "heatmap":
 elif view == "grid":
     views.grid_view(result, layer, head, causal)
 elif view == "layer":
-    views.layer_view(result, layer)
+    views.layer_view(result, layer, causal)
 elif view == "head_view":
     views.head_view(result, layer, head)
 elif view == "steps":

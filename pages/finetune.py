@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explain.device import cpu_has_native_bf16
-from ui import lora_view, rag_view
+from ui import distill_view, lora_view, rag_view
 from ui.page import header
 from ui.text import t
 from ui.urlstate import bind
@@ -25,4 +25,4 @@ with tab_rag:
     rag_view.render()
 
 with tab_distill:
-    st.info(t("common.coming_soon"))
+    distill_view.render()

@@ -39,6 +39,14 @@ def _new_letters() -> None:
     _on_preset()
 
 
+def _safe(draw, *args) -> None:
+    """Draw one tab; a failure there is explained in that tab and the others still work."""
+    try:
+        draw(*args)
+    except Exception as exc:
+        show_error(exc)
+
+
 header("tokenization")
 bind("tok_seed", 7)
 bind("tok_preset", "question", choices=[*PRESETS, "custom"])
@@ -70,25 +78,20 @@ if not text.strip():
     st.info(t("tokenization.empty"))
 
 tabs = st.tabs([t(f"tokenization.{k}") for k in TABS])
-has_text = bool(text.strip())
-try:
-    views.ensure_tokenizer_files()
-    with tabs[0]:
-        st.selectbox(t("tokenization.tokenizer"), ALL_TOKENIZERS, key="tok_tokenizer", format_func=views.labels().get)
-        if has_text:
-            views.token_view(text, st.session_state["tok_tokenizer"])
-    with tabs[1]:
-        if has_text:
-            views.side_by_side(text)
-    with tabs[2]:
-        views.letter_count(st.session_state["tok_seed"])
-    with tabs[3]:
-        if has_text:
-            views.ids_to_text(text)
-    with tabs[4]:
-        views.token_tax()
-    with tabs[5]:
-        views.bpe_trainer()
-except Exception as exc:  # a page explains, never shows a traceback
-    show_error(exc)
+views.ensure_tokenizer_files()
+with tabs[0]:
+    st.selectbox(t("tokenization.tokenizer"), ALL_TOKENIZERS, key="tok_tokenizer", format_func=views.labels().get)
+    if text.strip():
+        _safe(views.token_view, text, st.session_state["tok_tokenizer"])
+with tabs[1]:
+    if text.strip():
+        _safe(views.side_by_side, text)
+with tabs[2]:
+    _safe(views.letter_count, st.session_state["tok_seed"])
+with tabs[3]:
+    _safe(views.ids_to_text, text)
+with tabs[4]:
+    _safe(views.token_tax)
+with tabs[5]:
+    _safe(views.bpe_trainer)
 st.markdown(t("tokenization.facts"))

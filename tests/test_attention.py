@@ -144,7 +144,8 @@ def test_heatmap_at_64_tokens_keeps_every_label_and_escapes():
 def test_other_figures(smollm):
     result = analyze(smollm, TEXT)
     n = result.n_tokens
-    assert len(figs.small_multiples(result.attentions[3], [str(h) for h in range(9)]).data) == 9
+    multiples = figs.small_multiples(result.attentions[3], [str(h) for h in range(9)], masked=figs.causal_mask(n))
+    assert len(multiples.data) == 18 and np.isnan(np.asarray(multiples.data[0].z, dtype=float)[0, 1])
     grid = attn.head_statistics(result.attentions, result.ids)["previous"]
     fig = figs.statistic_grid(grid, "previous", (4, 2))
     assert len(fig.data[0].x) == 270 and list(fig.data[1].x) == [2] and list(fig.data[1].y) == [4]

@@ -82,11 +82,13 @@ def grid_view(result: Analysis, layer: int, head: int, causal: bool) -> None:
         st.plotly_chart(fig, key="attn_grid_hm")
 
 
-def layer_view(result: Analysis, layer: int) -> None:
+def layer_view(result: Analysis, layer: int, causal: bool) -> None:
     n = _view_tokens(result)
     heads = result.attentions.shape[1]
     titles = [t("attention.head") + f" {h}" for h in range(heads)]
-    st.plotly_chart(figs.small_multiples(result.attentions[layer, :, :n, :n], titles), key="attn_layer_fig")
+    st.plotly_chart(
+        figs.small_multiples(result.attentions[layer, :, :n, :n], titles, masked=_mask(causal, n)), key="attn_layer_fig"
+    )
     st.caption(t("attention.layer_caption", heads=heads, layer=layer))
 
 
@@ -125,7 +127,8 @@ def _steps_table(result: Analysis, steps, model_row: np.ndarray) -> pd.DataFrame
 
 def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None:
     try:
-        qk = record_queries_keys(lm, result.text)
+        with st.spinner(t("attention.recording")):
+            qk = record_queries_keys(lm, result.text)
     except UnsupportedModel as exc:
         st.info(t("attention.steps_unsupported", detail=str(exc)))
         return

@@ -255,7 +255,7 @@ def search_view() -> None:
         t("embeddings.search_map_title"),
         highlight=[m.index for m in matches],
         extra=(qpoint[0], query),
-        names=(t("embeddings.legend_texts"), t("embeddings.legend_topk"), t("embeddings.legend_query")),
+        names=(t("embeddings.legend_texts"), t("embeddings.legend_topk"), t("embeddings.legend_your_query")),
     )
     st.plotly_chart(fig, key="emb_search_map")
     st.markdown(t("embeddings.rag_note"))

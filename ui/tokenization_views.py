@@ -19,6 +19,8 @@ from explain.token_tax import messages, relative_to, tax_figure, token_table, un
 from ui.models import _convert_with_progress, get_model
 from ui.text import language, t
 
+UPLOAD_MB = 10  # files up to this size are accepted; only the first bpe.MAX_CORPUS_BYTES are used
+
 
 def ensure_tokenizer_files() -> None:
     """SmolLM2's tokenizer lives in its converted folder: convert once, with a progress bar."""
@@ -129,6 +131,8 @@ def ids_to_text(text: str) -> None:
         st.code(decoded["text"], language=None)
     except ValueError as exc:
         st.warning(str(exc))
+    if not text.strip():
+        return
     st.markdown(t("tokenization.bytes_title"))
     rows = pd.DataFrame(utf8_rows(text)).assign(char=lambda d: d["char"].map(visible))
     names = {"char": t("tokenization.utf8_char"), "code point": t("tokenization.utf8_code"), "UTF-8 bytes": "UTF-8"}
@@ -193,7 +197,10 @@ def _bpe_corpus() -> tuple[str, bool]:
     if source == "paste":
         return bpe.bound_corpus(st.text_area(t("tokenization.bpe_paste"), key="tok_bpe_paste", height=150))
     upload = st.file_uploader(
-        t("tokenization.bpe_upload"), type=["txt", "md", "csv", "py", "json"], key="tok_bpe_upload"
+        t("tokenization.bpe_upload"),
+        type=["txt", "md", "csv", "py", "json"],
+        key="tok_bpe_upload",
+        max_upload_size=UPLOAD_MB,
     )
     return bpe.bound_corpus(upload.getvalue()) if upload else ("", False)
 

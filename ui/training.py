@@ -23,6 +23,7 @@ RUN_KEY = "train_run"  # the session's BackgroundRun
 INFO_KEY = "train_run_info"  # what it trains on: corpus label, model config, split
 WAS_ACTIVE_KEY = "train_was_active"  # lets the panel notice the end of a run and redraw the whole page
 POLL_SECONDS = 1.0
+MAX_SAMPLES_SHOWN = 12  # the timeline shows this many samples, evenly spread, first and newest always
 
 
 @st.cache_resource(show_spinner=False)
@@ -107,15 +108,14 @@ def sample_timeline(view: RunView) -> None:
         return
     st.caption(t("training.samples_caption", prompt=escape(view.samples[0].prompt).replace("\n", "↵")))
     rows = []
-    for rec in view.samples:
+    for rec in plots.thin(view.samples, MAX_SAMPLES_SHOWN):
         text = escape(rec.text).replace("\n", '<span style="color:#999">↵</span>')  # one line per sample
         rows.append(
             f'<div style="display:flex;gap:.6em;margin-bottom:.3em"><span style="color:#666;min-width:5.5em">'
             f'{t("training.step")} {rec.step}</span><span style="font-family:monospace;background:#f6f6f6;'
             f'padding:2px 6px;border-radius:4px;color:#111;word-break:break-all">{text}</span></div>'
         )
-    with st.container(height=420):
-        st.html("".join(rows))
+    st.html("".join(rows))
 
 
 def snapshots(view: RunView, vocab_size: int) -> None:
@@ -125,7 +125,17 @@ def snapshots(view: RunView, vocab_size: int) -> None:
         st.caption(t("training.snap_none"))
         return
     steps = [s.step for s in view.snapshots]
-    chosen = st.select_slider(t("training.snap_step"), steps, value=steps[-1], key="train_snap_step")
+    # A new slider each time a checkpoint arrives (the key counts them), showing the newest one unless
+    # the user pinned an older one: a fresh widget is the reliable way to move a slider the browser holds.
+    key = f"train_snap_step_{len(steps)}"
+    pinned = st.session_state.get("train_snap_pinned")
+    value = pinned if pinned in steps else steps[-1]
+
+    def pin() -> None:
+        picked = st.session_state[key]
+        st.session_state["train_snap_pinned"] = None if picked == steps[-1] else picked
+
+    chosen = st.select_slider(t("training.snap_step"), steps, value=value, key=key, on_change=pin)
     snap = view.snapshots[steps.index(chosen)] if chosen in steps else view.snapshots[-1]
     n_layers, n_heads = snap.attentions.shape[:2]
     c1, c2, _ = st.columns([1, 1, 3])

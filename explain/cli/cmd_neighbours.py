@@ -13,6 +13,7 @@ from explain import registry
 from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.limits import MAX_TOP_K
+from explain.sentence_embeddings import embed_texts
 from explain.text_input import clean_text
 from explain.token_embeddings import MAX_QUERY_CHARS, neighbours_in_vocabulary, query_vector
 from explain.vector_search import common_words, nearest_texts, parse_items, word_vectors
@@ -54,8 +55,6 @@ def _sentence_space(args, word: str) -> dict:
     encoder = load_for_cli(registry.DEFAULT_ENCODER, args.device, args.dtype)
     candidates = _candidates(args.candidates)
     vectors = word_vectors(encoder, candidates)
-    from explain.sentence_embeddings import embed_texts
-
     hits = nearest_texts(candidates, vectors, embed_texts(encoder, [word])[0], args.k, exclude=word)
     return {
         "query": word,
