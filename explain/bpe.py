@@ -201,9 +201,9 @@ def tokenize_at_step(text: str, steps: list[MergeStep], k: int) -> list[str]:
 
 def readable(piece: str) -> str:
     """A byte-level token as text: "Ġthe" -> " the"; a lone byte of a character -> "\\xc3"."""
-    from explain.tokens import _byte_decoder
+    from explain.tokens import byte_decoder
 
-    decoder = _byte_decoder()
+    decoder = byte_decoder()
     return bytes(decoder[ch] for ch in piece).decode("utf-8", errors="backslashreplace")
 
 

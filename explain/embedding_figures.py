@@ -180,4 +180,11 @@ def labelled_map(
                 name=names[2],
             )
         )
-    return _layout(fig, title, coords.shape[1] if len(coords) else 2, height=480)
+    fig = _layout(fig, title, coords.shape[1] if len(coords) else 2, height=480)
+    points = np.concatenate([coords, np.asarray(extra[0]).reshape(1, -1)]) if extra is not None else coords
+    if len(points) and points.shape[1] == 2:  # room for labels at the edges
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        pad = 0.25 * (hi - lo) + 1e-3
+        fig.update_xaxes(range=[lo[0] - pad[0], hi[0] + pad[0]])
+        fig.update_yaxes(range=[lo[1] - pad[1] / 2, hi[1] + pad[1] / 2])
+    return fig

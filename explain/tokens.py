@@ -27,7 +27,7 @@ class Token:
 
 
 @lru_cache(maxsize=1)
-def _byte_decoder() -> dict[str, int]:
+def byte_decoder() -> dict[str, int]:
     """GPT-2's map from the printable stand-in characters (Ġ for space...) back to bytes."""
     printable = (
         list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
@@ -85,7 +85,7 @@ class HFTokenizer:
         piece = self.tokenizer.convert_ids_to_tokens(token_id)
         if self.is_wordpiece:
             return piece.removeprefix("##").encode("utf-8")
-        decoder = _byte_decoder()
+        decoder = byte_decoder()
         if all(ch in decoder for ch in piece):
             return bytes(decoder[ch] for ch in piece)
         return piece.encode("utf-8")

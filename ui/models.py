@@ -24,7 +24,7 @@ def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
     return lm
 
 
-def _convert_with_progress() -> None:
+def convert_with_progress() -> None:
     """Convert SmolLM2's GGUF before loading, drawing a progress bar while it runs."""
     source = registry.smollm2_gguf_path()
     if source is None or gguf_cache.is_complete(gguf_cache.converted_dir(registry.DEFAULT_CAUSAL_LM), source):
@@ -48,7 +48,7 @@ def get_model(name: str | None = None, dtype: str | None = None) -> LoadedModel:
     dtype = dtype or st.session_state.get("dtype_choice", "auto")
     try:
         if name == registry.DEFAULT_CAUSAL_LM:
-            _convert_with_progress()
+            convert_with_progress()
         with st.spinner(t("common.loading_model", name=name)):
             return _cached_model(name, device, dtype)
     except (ModelUnavailable, ValueError) as exc:

@@ -16,7 +16,7 @@ from explain.display import token_chips_html, visible
 from explain.letter_count import ask_letter_count, random_letters
 from explain.token_ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.token_tax import messages, relative_to, tax_figure, token_table, unknown_counts
-from ui.models import _convert_with_progress, get_model
+from ui.models import convert_with_progress, get_model
 from ui.text import language, t
 
 UPLOAD_MB = 10  # files up to this size are accepted; only the first bpe.MAX_CORPUS_BYTES are used
@@ -24,7 +24,7 @@ UPLOAD_MB = 10  # files up to this size are accepted; only the first bpe.MAX_COR
 
 def ensure_tokenizer_files() -> None:
     """SmolLM2's tokenizer lives in its converted folder: convert once, with a progress bar."""
-    _convert_with_progress()
+    convert_with_progress()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
