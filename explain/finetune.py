@@ -200,7 +200,8 @@ class LoraFinetuner:
         self.examples = [encode_dialogue(tok, m, self.config.max_tokens) for m in self.train]
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         params = [p for p in self.lm.model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.AdamW(params, lr=self.config.learning_rate, weight_decay=0.0)
+        lr = self.config.learning_rate  # no optimiser for reloaded (frozen) adapters: they only answer
+        self.optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.0) if params else None
         self.generator = torch.Generator().manual_seed(self.config.seed)
         self.order: list[int] = []
         self.started = 0.0

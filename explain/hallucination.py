@@ -31,7 +31,7 @@ QUESTIONS = [
     Question(
         "letters", f'How many times does the letter "{LETTER}" appear in the word "{WORD}"?', str(WORD.count(LETTER))
     ),
-    Question("arithmetic", f"What is {A} multiplied by {B}? Answer with the number only.", f"{A * B:,}"),
+    Question("arithmetic", f"What is {A} multiplied by {B}? Answer with the number only.", str(A * B)),
     Question("made_up", "Who won the 1987 Nobel Prize in Underwater Chess?", "none"),
 ]
 

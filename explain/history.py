@@ -86,11 +86,13 @@ def table_rows(lang: str = "en") -> list[dict]:
     ]
 
 
-def _scatter(points: list[Milestone], values: list[int], name: str, colour: str, symbol: str) -> go.Scatter:
+def _scatter(
+    points: list[Milestone], values: list[int], name: str, colour: str, symbol: str, labelled: bool = True
+) -> go.Scatter:
     return go.Scatter(
         x=[m.year for m in points],
         y=values,
-        mode="markers+text",
+        mode="markers+text" if labelled else "markers",
         name=name,
         text=[m.name for m in points],
         textposition="top center",
@@ -118,7 +120,9 @@ def timeline_figure(labels: dict[str, str] | None = None) -> go.Figure:
         _scatter(with_params, [m.parameters for m in with_params], labels["parameters"], PARAMS_COLOUR, "circle")
     )
     fig.add_trace(
-        _scatter(with_tokens, [m.training_tokens for m in with_tokens], labels["tokens"], TOKENS_COLOUR, "diamond")
+        _scatter(
+            with_tokens, [m.training_tokens for m in with_tokens], labels["tokens"], TOKENS_COLOUR, "diamond", False
+        )
     )
     fig.add_trace(
         _scatter(
@@ -126,6 +130,6 @@ def timeline_figure(labels: dict[str, str] | None = None) -> go.Figure:
         )
     )
     fig.update_yaxes(type="log", title=labels.get("count", "count (log scale)"), exponentformat="SI")
-    fig.update_xaxes(title=labels.get("year", "year"), range=[2016.3, 2025.6], dtick=1)
+    fig.update_xaxes(title=labels.get("year", "year"), range=[2016.3, 2026.4], dtick=1)
     fig.update_layout(height=520, margin={"t": 30, "l": 60, "r": 20, "b": 50}, legend={"orientation": "h", "y": -0.15})
     return fig

@@ -199,9 +199,32 @@ def summarise(logs: list[SessionLog], sessions: int, peak_rss_mb: float | None) 
     }
 
 
+def prime(base: str, timeout_s: float = 300.0) -> None:
+    """Open the app's main page once, as the first visitor normally does.
+
+    With a `pages/` folder beside app.py, Streamlit runs a fresh server's very first
+    script run in its old folder-based mode unless that run is the main page; after
+    one main-page run, `st.navigation` (app.py) takes over for every session.
+    """
+    import websocket
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    ws = websocket.create_connection(
+        base.replace("http://", "ws://", 1) + "/_stcore/stream", subprotocols=["streamlit"], timeout=timeout_s
+    )
+    try:
+        msg = BackMsg()
+        msg.rerun_script.query_string = "lang=en"
+        ws.send_binary(msg.SerializeToString())
+        _wait_finished(ws, SessionLog(), [])
+    finally:
+        ws.close()
+
+
 def _run_against(base: str, cfg: LoadConfig) -> dict:
     deadline = time.monotonic() + cfg.total_timeout_s
     start = time.perf_counter()
+    prime(base, cfg.request_timeout_s)
     warm = run_session(base, LoadConfig(**{**cfg.__dict__, "rounds": 1}), -1, deadline)  # loads the model once
     warmup_ms = round((time.perf_counter() - start) * 1000, 1)
     logs: list[SessionLog] = [SessionLog() for _ in range(cfg.sessions)]

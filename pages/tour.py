@@ -15,7 +15,7 @@ step_no = current_step(len(STEPS))
 step = STEPS[step_no - 1]
 
 st.title(t("tour.title"))
-top = st.columns([3, 1, 1])
+top = st.columns([5, 3, 2])
 top[0].caption(t("tour.intro"))
 with top[1]:
     presenter.toggle()

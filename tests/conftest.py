@@ -14,7 +14,12 @@ import pytest
 _CACHE = tempfile.mkdtemp(prefix="llm-explainer-test-cache-")
 os.environ["LLM_EXPLAINER_CACHE"] = _CACHE
 os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(_CACHE, "numba"))
+# numba's compiled UMAP code is kept across runs (it is only machine code, keyed by source): compiling it
+# again in every run would cost a minute on 2 cores.
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR",
+    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "llm-explainer-numba"),
+)
 
 
 @pytest.fixture(scope="session")

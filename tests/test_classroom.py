@@ -17,7 +17,7 @@ def tour_at(lang: str = "en", **query: str):
     """The tour page under AppTest, opened as a shared link with `query` in the URL."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("../app.py", default_timeout=180)
+    at = AppTest.from_file("../app.py", default_timeout=300)
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
@@ -132,7 +132,7 @@ def test_myths_cover_the_four_classics():
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])
-def test_tour_renders_every_step(lang):
+def test_tour_renders_every_step(lang, smollm, minilm):  # models loaded (and converted) before the pages
     at = tour_at(lang)
     for number, step in enumerate(STEPS, start=1):
         at.session_state["tour_step"] = number

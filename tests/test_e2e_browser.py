@@ -34,3 +34,11 @@ def test_italian_link_opens_the_italian_page(server_url):
         page.goto(f"{server_url}/?lang=it", timeout=60_000)
         page.get_by_text("Segui il percorso").first.wait_for(timeout=60_000)
         page.get_by_text("Tokenizzazione").first.wait_for(timeout=30_000)
+
+
+def test_a_deep_link_on_a_fresh_server_gets_the_full_app_frame(smollm, tmp_path):
+    """A shared link opened first, before anyone visited the home page, still shows the sidebar and language."""
+    with streamlit_server(log_path=tmp_path / "log") as url, chromium_page() as page:
+        page.goto(f"{url}/history?lang=it", timeout=60_000)
+        page.get_by_text("Lingua").first.wait_for(timeout=60_000)
+        page.get_by_text("Modello linguistico causale").first.wait_for(timeout=30_000)

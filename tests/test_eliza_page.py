@@ -12,8 +12,8 @@ def test_page_renders(lang):
     assert at.title[0].value == ("ELIZA vs LLM" if lang == "en" else "ELIZA contro LLM")
 
 
-def test_same_message_goes_to_both_and_is_escaped():
-    at = app_test("pages/eliza.py", lang="en")
+def test_same_message_goes_to_both_and_is_escaped(smollm):  # smollm: the GGUF is converted before the page runs
+    at = app_test("pages/eliza.py", lang="en", timeout=600)
     at.text_input(key="eliza_message").input("I feel <script>alert(1)</script>")
     at.button[0].click().run()
     assert not at.exception

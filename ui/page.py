@@ -8,8 +8,27 @@ from explain.display import escape
 from ui.text import t
 
 
+def ensure_router() -> None:
+    """Make a deep link on a fresh server go through app.py (sidebar, language, wide layout).
+
+    Streamlit starts in its old "pages directory" mode whenever a `pages/` folder
+    exists, and in that mode a first visit to /attention runs pages/attention.py
+    alone, without app.py's frame. The mode ends as soon as app.py calls
+    st.navigation; here we end it ourselves and rerun, so the same URL is served
+    by the router. A no-op once the router has run (the usual case).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def header(section: str) -> None:
     """Title and intro of a page, from `assets/i18n/<section>.json` keys `title` and `intro`."""
+    ensure_router()
     st.title(t(f"{section}.title"))
     st.markdown(t(f"{section}.intro"))
 
