@@ -14,6 +14,11 @@ MAX_REPLY_TOKENS = 60  # SmolLM2's answer length: a few seconds on a laptop CPU
 LOG_KEY = "eliza_log"  # [{"user", "eliza", "rule", "llm"}], this session only
 
 
+def _queue() -> None:
+    """Keep the submitted message until the script body answers it (survives an early rerun)."""
+    st.session_state["eliza_pending"] = st.session_state.get("eliza_message", "")
+
+
 def _clear() -> None:
     st.session_state[LOG_KEY] = []
     st.session_state.pop("eliza_fired", None)
@@ -21,16 +26,17 @@ def _clear() -> None:
 
 header("eliza")
 with st.form("eliza_form", clear_on_submit=True):
-    message = st.text_input(
+    st.text_input(
         t("eliza.message", limit=eliza.MAX_MESSAGE_CHARS),
         key="eliza_message",
         max_chars=eliza.MAX_MESSAGE_CHARS,
         placeholder=t("eliza.placeholder"),
     )
-    sent = st.form_submit_button(t("eliza.send"), type="primary")
+    st.form_submit_button(t("eliza.send"), type="primary", key="eliza_send", on_click=_queue)
 log = st.session_state.setdefault(LOG_KEY, [])
-if sent:
-    text = clean_text(message, eliza.MAX_MESSAGE_CHARS).text.strip()
+pending = st.session_state.pop("eliza_pending", None)
+if pending is not None:
+    text = clean_text(pending, eliza.MAX_MESSAGE_CHARS).text.strip()
     if not text:
         st.warning(t("eliza.empty"))
     else:

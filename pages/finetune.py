@@ -14,7 +14,7 @@ tab_ft, tab_rag, tab_distill = st.tabs([t("finetune.tab_ft"), t("finetune.tab_ra
 with tab_ft:
     st.markdown(t("finetune.ft_intro"))
     lora_view.dataset_section()
-    bind("ft_preset", "quick", choices=["quick", "full"])
+    bind("ft_long", False)
     bind("ft_dtype", "auto", choices=["auto", "float32", "bfloat16"])
     lora_view.controls()
     st.caption(t("finetune.ft_bf16_yes" if cpu_has_native_bf16() else "finetune.ft_bf16_no"))

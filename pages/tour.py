@@ -4,11 +4,12 @@ import streamlit as st
 
 from explain.tour import load_steps
 from ui import presenter
-from ui.page import show_error
+from ui.page import ensure_router, show_error
 from ui.text import language, t
 from ui.tour import current_step, navigation, quiz
 from ui.tour_widgets import WIDGETS
 
+ensure_router()  # a fresh server's deep link to /tour still goes through app.py
 STEPS = load_steps()
 lang = language()
 step_no = current_step(len(STEPS))

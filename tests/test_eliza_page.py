@@ -15,7 +15,7 @@ def test_page_renders(lang):
 def test_same_message_goes_to_both_and_is_escaped(smollm):  # smollm: the GGUF is converted before the page runs
     at = app_test("pages/eliza.py", lang="en", timeout=600)
     at.text_input(key="eliza_message").input("I feel <script>alert(1)</script>")
-    at.button[0].click().run()
+    at.button(key="eliza_send").click().run()
     assert not at.exception
     shown = [m.value for m in at.markdown]
     users = [m for m in shown if m.startswith("🧑")]
@@ -27,9 +27,9 @@ def test_same_message_goes_to_both_and_is_escaped(smollm):  # smollm: the GGUF i
 
 def test_empty_and_huge_messages():
     at = app_test("pages/eliza.py", lang="it")
-    at.button[0].click().run()
+    at.button(key="eliza_send").click().run()
     assert not at.exception and at.warning
     at.text_input(key="eliza_message").input("x" * 100_000)
-    at.button[0].click().run()
+    at.button(key="eliza_send").click().run()
     assert not at.exception
     assert len(at.session_state["eliza_log"][-1]["user"]) <= 500

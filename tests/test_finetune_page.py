@@ -18,18 +18,19 @@ def test_page_renders_in_both_languages(lang):
     assert any("109" in m.value or "88" in m.value for m in at.markdown)  # dataset sizes are said
 
 
-def test_a_second_fine_tuning_gets_a_busy_message():
-    from ui.lora_view import slot
+def test_a_second_fine_tuning_gets_a_busy_message(monkeypatch):
+    import threading
 
-    gate = slot()
-    assert gate.acquire(blocking=False)
-    try:
-        at = app_test(PAGE)
-        at.button(key="ft_start").click().run()
-        assert not at.exception
-        assert any("one fine-tuning at a time" in w.value for w in at.warning)
-    finally:
-        gate.release()
+    from ui import lora_view
+
+    taken = threading.Semaphore(1)
+    taken.acquire()  # another session holds the server's only slot
+    monkeypatch.setattr(lora_view, "slot", lambda: taken)
+    at = app_test(PAGE)
+    at.button(key="ft_start").click().run()
+    assert not at.exception
+    assert any("one fine-tuning at a time" in w.value for w in at.warning)
+    assert "ft_job" not in at.session_state
 
 
 def test_a_finished_run_shows_its_comparison(tmp_path):

@@ -85,6 +85,15 @@ def test_bad_input(tab):
     assert any("256" in i.value for i in at.info)
 
 
+def test_out_of_range_url_values_are_clamped():
+    at = app_test(PAGE)
+    for key, value in (("nt_temp", 99.0), ("nt_topk", -3), ("nt_topp", float("nan")), ("nt_seed", -1)):
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception
+    assert (at.session_state["nt_temp"], at.session_state["nt_topk"], at.session_state["nt_topp"]) == (2.0, 0, 1.0)
+
+
 def test_hallucination_truths_are_computed():
     truths = {q.key: q.truth for q in QUESTIONS}
     assert truths["letters"] == "3" and truths["arithmetic"] == "31755801"

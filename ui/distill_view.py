@@ -96,6 +96,9 @@ def results() -> None:
 
 def render() -> None:
     st.markdown(t("finetune.di_intro"))
+    if not distill.TEACHER_FILE.is_file():
+        st.info(t("finetune.di_missing"))
+        return
     texts_section()
     run_button()
     results()

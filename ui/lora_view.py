@@ -150,19 +150,14 @@ def controls() -> None:
     job = st.session_state.get(JOB_KEY)
     running = job is not None and job.running()
     left, right = st.columns(2)
-    left.radio(
-        t("finetune.ft_preset"),
-        list(ft.PRESETS),
-        key="ft_preset",
-        horizontal=True,
-        format_func=lambda p: t(f"finetune.ft_preset_{p}", steps=ft.PRESETS[p].steps),
-    )
+    left.toggle(t("finetune.ft_preset_full", steps=ft.PRESETS["full"].steps), key="ft_long")
+    left.caption(t("finetune.ft_preset_quick", steps=ft.PRESETS["quick"].steps))
     right.selectbox(
         t("finetune.ft_dtype"), ["auto", "float32", "bfloat16"], key="ft_dtype", help=t("finetune.ft_dtype_help")
     )
     b1, b2 = st.columns(2)
     if b1.button(t("finetune.ft_start"), key="ft_start", disabled=running, type="primary"):
-        if start(st.session_state["ft_preset"], st.session_state["ft_dtype"]):
+        if start("full" if st.session_state["ft_long"] else "quick", st.session_state["ft_dtype"]):
             st.rerun()
         st.warning(t("finetune.busy"))
     if b2.button(t("finetune.ft_stop"), key="ft_stop", disabled=not running):

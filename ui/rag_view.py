@@ -57,15 +57,9 @@ def _uploaded_documents() -> dict[str, str]:
 
 def collection() -> dict[str, str] | None:
     """The documents to search, or None when the user chose their own and gave none."""
-    bind("rag_source", "lessons", choices=["lessons", "mine"])
-    st.radio(
-        t("finetune.rag_source"),
-        ["lessons", "mine"],
-        key="rag_source",
-        horizontal=True,
-        format_func=lambda s: t(f"finetune.rag_source_{s}"),
-    )
-    if st.session_state["rag_source"] == "lessons":
+    bind("rag_mine", False)
+    st.toggle(t("finetune.rag_source_mine"), key="rag_mine")
+    if not st.session_state["rag_mine"]:
         docs = rag.builtin_documents()
         st.caption(t("finetune.rag_lessons", n=len(docs)))
         return docs
@@ -92,7 +86,7 @@ def question_box() -> None:
     )
     bind("rag_k", 3, cast=int)
     st.slider(t("finetune.rag_k"), 1, rag.MAX_K, key="rag_k")
-    mirror("rag_question", "rag_k", "rag_source")
+    mirror("rag_question", "rag_k", "rag_mine")
 
 
 def ask(documents: dict[str, str]) -> None:
