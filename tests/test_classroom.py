@@ -205,3 +205,12 @@ def test_qr_code_encodes_the_link():
 
     svg = qr_svg("http://192.168.1.5:8501/tour?lang=it&step=3")
     assert svg.startswith("<svg") and "path" in svg
+
+
+def test_letter_counting_step_asks_the_model(smollm):
+    at = tour_at("en", step="9")
+    at.text_input(key="tw_letters_word").input("strawberry").run()
+    assert "**3** times" in " ".join(m.value for m in at.markdown)
+    at.button(key="tw_letters_ask").click().run()
+    assert not at.exception
+    assert at.session_state["tw_letters_reply"]  # SmolLM2 answered (right or wrong: that is the lesson)

@@ -32,4 +32,7 @@ def test_empty_and_huge_messages():
     at.text_input(key="eliza_message").input("x" * 100_000)
     at.button(key="eliza_send").click().run()
     assert not at.exception
-    assert len(at.session_state["eliza_log"][-1]["user"]) <= 500
+    log = at.session_state["eliza_log"]
+    # Streamlit drops a value longer than max_chars (the box is then empty); either way nothing over the bound is used
+    assert all(len(entry["user"]) <= 500 for entry in log)
+    assert log or at.warning

@@ -84,6 +84,11 @@ def _chips(lm: LoadedModel, analysis: Analysis, steps: list[Step]) -> str:
     return token_chips_html(tokens, titles, colours)
 
 
+def _set_flag(key: str) -> None:
+    """Button callback: remember a click until the script reads it (survives an extra rerun)."""
+    st.session_state[key] = True
+
+
 def _candidate_label(lm: LoadedModel, token: int, model_probs: np.ndarray, shaped) -> str:
     """'`·Paris` 75.8% → 100.0%': the model's probability, then the shaped one (✂ when cut)."""
     label = f"{_md_token(lm.tokenizer.decode([token]))} {_pct(float(model_probs[token]))}"
@@ -122,31 +127,27 @@ def render_generation(lm: LoadedModel, analysis: Analysis, config: SamplingConfi
     model_probs = softmax(logits)
     columns = st.columns(4)
     for n, token in enumerate(int(i) for i in np.argsort(-model_probs)[:CANDIDATE_BUTTONS]):
-        if columns[n % 4].button(_candidate_label(lm, token, model_probs, shaped), key=f"nt_cand_{n}", width="stretch"):
-            state["steps"].append(make_step(lm, logits, token, float(shaped.probs[token])))
-            st.rerun()
+        step = make_step(lm, logits, token, float(shaped.probs[token]))
+        label = _candidate_label(lm, token, model_probs, shaped)
+        columns[n % 4].button(label, key=f"nt_cand_{n}", width="stretch", on_click=state["steps"].append, args=(step,))
     _generation_buttons(lm, ids, logits, state, config)
 
 
 def _generation_buttons(lm, ids: list[int], logits: np.ndarray, state: dict, config: SamplingConfig) -> None:
+    # Buttons act through callbacks: they run before the next script run, so no click is lost to a rerun.
+    greedy_step = make_step(lm, logits, *pick(logits, SamplingConfig(temperature=0), step_rng(config.seed, len(ids))))
+    sampled_step = make_step(lm, logits, *pick(logits, config, step_rng(config.seed, len(ids))))
+    steps = state["steps"]
     greedy, sample, undo, reset = st.columns(4)
-    if greedy.button(t("next_token.greedy"), key="nt_greedy", width="stretch"):
-        token, prob = pick(logits, SamplingConfig(temperature=0), step_rng(config.seed, len(ids)))
-        state["steps"].append(make_step(lm, logits, token, prob))
-        st.rerun()
-    if sample.button(t("next_token.sample"), key="nt_sample", width="stretch"):
-        state["steps"].append(make_step(lm, logits, *pick(logits, config, step_rng(config.seed, len(ids)))))
-        st.rerun()
-    if undo.button(t("next_token.undo"), key="nt_undo", width="stretch", disabled=not state["steps"]):
-        state["steps"].pop()
-        st.rerun()
-    if reset.button(t("next_token.reset"), key="nt_reset", width="stretch", disabled=not state["steps"]):
-        state["steps"].clear()
-        st.rerun()
+    greedy.button(t("next_token.greedy"), key="nt_greedy", width="stretch", on_click=steps.append, args=(greedy_step,))
+    sample.button(t("next_token.sample"), key="nt_sample", width="stretch", on_click=steps.append, args=(sampled_step,))
+    undo.button(t("next_token.undo"), key="nt_undo", width="stretch", disabled=not steps, on_click=steps.pop)
+    reset.button(t("next_token.reset"), key="nt_reset", width="stretch", disabled=not steps, on_click=steps.clear)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     st.session_state.setdefault("nt_auto_n", 20)
     count = left.number_input(t("next_token.auto_count", limit=MAX_AUTO_TOKENS), 1, MAX_AUTO_TOKENS, key="nt_auto_n")
-    if right.button(t("next_token.auto"), key="nt_auto", icon="▶️"):
+    right.button(t("next_token.auto"), key="nt_auto", icon="▶️", on_click=_set_flag, args=("nt_auto_go",))
+    if st.session_state.pop("nt_auto_go", False):
         _auto_generate(lm, ids, state, config, int(count))
     st.caption(t("next_token.seed_note", seed=config.seed))
 
@@ -236,25 +237,31 @@ def _perplexity_comparison(lm: LoadedModel) -> None:
 # --- chat ---------------------------------------------------------------------------------------------------------
 
 
+def _chat_submitted() -> None:
+    """chat_input callback: file the (cleaned, bounded) question; the script then streams the answer."""
+    text = clean_text(st.session_state.get("nt_chat_input") or "", MAX_CHAT_CHARS).text
+    history = st.session_state.setdefault("nt_chat", [])
+    if text.strip():
+        history.append({"role": "user", "content": text})
+        del history[:-MAX_CHAT_TURNS]
+
+
 def render_chat(lm: LoadedModel, config: SamplingConfig) -> None:
     st.markdown(t("next_token.chat_explain", turns=MAX_CHAT_TURNS, tokens=CHAT_REPLY_TOKENS, chars=MAX_CHAT_CHARS))
     history: list[dict] = st.session_state.setdefault("nt_chat", [])
     left, right = st.columns([3, 1])
     show_raw = left.toggle(t("next_token.chat_raw"), key="nt_chat_raw")
-    if right.button(t("next_token.chat_clear"), key="nt_chat_clear", disabled=not history):
-        history.clear()
+    right.button(t("next_token.chat_clear"), key="nt_chat_clear", disabled=not history, on_click=history.clear)
     for message in history:
         with st.chat_message(message["role"]):
             st.text(message["content"])
-    prompt = st.chat_input(t("next_token.chat_placeholder"), key="nt_chat_input", max_chars=MAX_CHAT_CHARS)
-    if prompt and clean_text(prompt, MAX_CHAT_CHARS).text.strip():
-        history.append({"role": "user", "content": clean_text(prompt, MAX_CHAT_CHARS).text})
-        del history[:-MAX_CHAT_TURNS]
-        with st.chat_message("user"):
-            st.text(history[-1]["content"])
+    if history and history[-1]["role"] == "user":  # a question waiting for its answer
         with st.chat_message("assistant"):
             reply = st.write_stream(chat.stream_reply(lm, history, config, CHAT_REPLY_TOKENS))
         history.append({"role": "assistant", "content": reply if isinstance(reply, str) else "".join(reply)})
+    st.chat_input(
+        t("next_token.chat_placeholder"), key="nt_chat_input", max_chars=MAX_CHAT_CHARS, on_submit=_chat_submitted
+    )
     if show_raw:
         messages = history or [{"role": "user", "content": t("next_token.chat_example")}]
         st.caption(t("next_token.chat_raw_caption"))
@@ -276,7 +283,10 @@ def render_limits(lm: LoadedModel) -> None:
     keys = [(lm.name, lm.device, lm.dtype_name, q.key) for q in hallucination.QUESTIONS]
     answers = [store.get(k) for k in keys]
     if any(a is None for a in answers):
-        if not st.button(t("next_token.limits_run"), key="nt_limits_run", icon="❓"):
+        st.button(
+            t("next_token.limits_run"), key="nt_limits_run", icon="❓", on_click=_set_flag, args=("nt_limits_go",)
+        )
+        if not st.session_state.pop("nt_limits_go", False):
             return
         bar = st.progress(0.0, text=t("next_token.limits_running"))
         for n, (key, question) in enumerate(zip(keys, hallucination.QUESTIONS)):

@@ -18,8 +18,13 @@ def ensure_router() -> None:
     by the router. A no-op once the router has run (the usual case).
     """
     try:
+        from streamlit.runtime import Runtime
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future Streamlit without the old mode
+        return
+    # AppTest resets the mode before every run and drives pages itself; rerunning there would
+    # swallow the widget event of that run. Only a real server (a real Runtime) needs the fix.
+    if type(Runtime.instance()) is not Runtime:
         return
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False

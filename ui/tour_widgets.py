@@ -148,7 +148,8 @@ def letters() -> None:
     tokens = tokenize(load_tokenizer(registry.DEFAULT_CAUSAL_LM), word)
     st.html(token_chips_html([tok.text for tok in tokens], [f"id {tok.id}" for tok in tokens]))
     st.markdown(t("tour.letters_ids", ids=", ".join(str(tok.id) for tok in tokens), count=word.lower().count("r")))
-    if st.button(t("tour.ask_model"), key="tw_letters_ask"):
+    st.button(t("tour.ask_model"), key="tw_letters_ask", on_click=st.session_state.update, kwargs={"tw_letters_go": 1})
+    if st.session_state.pop("tw_letters_go", None):  # set by the click's callback, so it survives an early rerun
         with st.spinner(t("tour.thinking")):
             question = t("tour.letters_question", word=word)
             st.session_state["tw_letters_reply"] = greedy_reply(
