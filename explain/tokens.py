@@ -71,9 +71,16 @@ class HFTokenizer:
         self.name = name
         self.tokenizer = tokenizer
         self.vocab_size = len(tokenizer)
-        model_type = type(tokenizer.backend_tokenizer.model).__name__ if hasattr(tokenizer, "backend_tokenizer") else ""
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        model_type = type(backend.model).__name__ if backend else ""
         self.is_wordpiece = model_type == "WordPiece"
-        self.algorithm = "WordPiece" if self.is_wordpiece else "byte-level BPE" if model_type == "BPE" else model_type
+        # Only a ByteLevel decoder means pieces are written in GPT-2's byte alphabet (Ġ for a space...);
+        # a character tokenizer's "é" is a real character, not the stand-in for byte 0xE9.
+        self.is_byte_level = backend is not None and type(backend.decoder).__name__ == "ByteLevel"
+        if self.is_wordpiece:
+            self.algorithm = "WordPiece"
+        else:
+            self.algorithm = f"byte-level {model_type}" if self.is_byte_level else model_type
 
     def encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -86,7 +93,7 @@ class HFTokenizer:
         if self.is_wordpiece:
             return piece.removeprefix("##").encode("utf-8")
         decoder = byte_decoder()
-        if all(ch in decoder for ch in piece):
+        if self.is_byte_level and all(ch in decoder for ch in piece):
             return bytes(decoder[ch] for ch in piece)
         return piece.encode("utf-8")
 
