@@ -42,14 +42,36 @@ def minilm():
     return load_model("minilm-l6", device="cpu", dtype="float32")
 
 
-def app_test(page: str | None = None, lang: str = "en", timeout: float = 180):
-    """An AppTest of app.py, switched to `page` (e.g. "pages/attention.py") and run once."""
+def app_test(page: str | None = None, lang: str = "en", timeout: float = 180, query: dict | None = None,
+             state: dict | None = None):
+    """An AppTest of app.py, switched to `page` (e.g. "pages/attention.py") and run once.
+
+    `query` plays a shared link (URL query parameters); `state` presets session values.
+    """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file("../app.py", default_timeout=timeout)
-    at.session_state["lang"] = lang
+    if query and "lang" in query:
+        lang = query["lang"]
+    else:
+        at.session_state["lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page)
         at.run()
     return at
+
+
+@pytest.fixture(scope="module")
+def torch_one_thread():
+    """One intra-op thread for training tests: on 2 shared cores, two torch threads can be 30x slower under load."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

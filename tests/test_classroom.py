@@ -9,22 +9,14 @@ import torch
 
 from explain import history, myths, tour
 from explain.analysis import analyze
+from tests.conftest import app_test
 
 STEPS = tour.load_steps()
 
 
 def tour_at(lang: str = "en", **query: str):
     """The tour page under AppTest, opened as a shared link with `query` in the URL."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file("../app.py", default_timeout=300)
-    at.query_params["lang"] = lang
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/tour.py")
-    at.run()
-    return at
+    return app_test("pages/tour.py", timeout=300, query={"lang": lang, **query})
 
 
 # --- the lesson as data -------------------------------------------------------------------------------------------

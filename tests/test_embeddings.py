@@ -36,6 +36,7 @@ from explain.vector_search import (
     search,
     split_chunks,
 )
+from tests.conftest import app_test
 
 
 @pytest.fixture(scope="module")
@@ -264,16 +265,7 @@ def test_cli_similarity_and_bad_input(capsys):
 
 
 def _page(lang: str, **state):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file("../app.py", default_timeout=240)
-    at.session_state["lang"] = lang
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page("pages/embeddings.py")
-    at.run()
-    return at
+    return app_test("pages/embeddings.py", lang=lang, timeout=240, state=state)
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])

@@ -1,10 +1,10 @@
 """The fine-tuning page in both languages: tabs, the busy gate, a finished run's view, a RAG answer."""
 
 import pytest
-from tests.conftest import app_test
 
-from explain.finetune_job import FinetuneJob, JobSpec
 from explain.finetune import FinetuneConfig
+from explain.finetune_job import FinetuneJob, JobSpec
+from tests.conftest import app_test
 
 PAGE = "pages/finetune.py"
 

@@ -19,12 +19,8 @@ SMALL = tiny_gpt.preset("tiny", block_size=32)
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One intra-op thread: on 2 shared cores, two torch threads can be 30x slower under load."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def one_thread(torch_one_thread):
+    """Every test here trains: one torch thread (see conftest)."""
 
 
 def quick_config(**overrides) -> TrainConfig:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-import torch
 
 from explain import training_plots
 from explain.training import TrainConfig, trainer_for_text
@@ -15,11 +14,8 @@ PAGE = "pages/training.py"
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def one_thread(torch_one_thread):
+    """Every test here trains: one torch thread (see conftest)."""
 
 
 def texts(at) -> str:

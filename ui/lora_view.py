@@ -156,9 +156,7 @@ def controls() -> None:
         t("finetune.ft_dtype"), ["auto", "float32", "bfloat16"], key="ft_dtype", help=t("finetune.ft_dtype_help")
     )
     b1, b2 = st.columns(2)
-    clicked = b1.button(t("finetune.ft_start"), key="ft_start", disabled=running, type="primary")
-    import sys; print("DBG clicked", clicked, running, file=sys.stderr)
-    if clicked:
+    if b1.button(t("finetune.ft_start"), key="ft_start", disabled=running, type="primary"):
         if start("full" if st.session_state["ft_long"] else "quick", st.session_state["ft_dtype"]):
             st.rerun()
         st.warning(t("finetune.busy"))

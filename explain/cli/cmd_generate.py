@@ -1,29 +1,12 @@
 """`generate TEXT --max-new N --temperature T --top-k K --top-p P --seed S`: continue a text token by token."""
 
-import argparse
-
 from explain import registry
 from explain.analysis import encode
-from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
+from explain.cli.common import CliError, add_json_flag, bounded_float, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.generation import MAX_NEW_TOKENS, generate
 from explain.limits import MAX_ANALYSIS_TOKENS
 from explain.sampling import MAX_TEMPERATURE, SamplingConfig
-
-
-def bounded_float(low: float, high: float):
-    """argparse type factory: a number in [low, high], naming the bound when it is not."""
-
-    def parse(value: str) -> float:
-        try:
-            number = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
-        if not low <= number <= high:  # also rejects nan
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
-        return number
-
-    return parse
 
 
 def run(args) -> dict:

@@ -24,27 +24,29 @@ def text_argument(raw: str) -> str:
         raise CliError(str(exc)) from None
 
 
-def positive_int(value: str) -> int:
-    """argparse type: an integer >= 1."""
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
-    return number
+def _bounded(convert, kind: str, low, high):
+    """argparse type factory: a `kind` in [low, high], naming the bound when it is not (NaN included)."""
 
-
-def bounded_int(low: int, high: int):
-    """argparse type factory: an integer in [low, high], naming the bound when it is not."""
-
-    def parse(value: str) -> int:
+    def parse(value: str):
         try:
-            number = int(value)
+            number = convert(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"'{value}' is not {kind}") from None
         if not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {number}")
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
         return number
 
     return parse
+
+
+def bounded_int(low: int, high: int):
+    """argparse type: a whole number in [low, high]."""
+    return _bounded(int, "a whole number", low, high)
+
+
+def bounded_float(low: float, high: float):
+    """argparse type: a number in [low, high]."""
+    return _bounded(float, "a number", low, high)
 
 
 def print_human(result: dict) -> None:
