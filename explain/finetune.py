@@ -27,7 +27,7 @@ import torch
 
 from explain import registry
 from explain.chat import greedy_reply
-from explain.device import pick_device
+from explain.device import cpu_has_native_bf16, pick_device
 from explain.loading import LoadedModel, load_model
 from explain.lru import LRU
 from explain.paths import ASSETS, cache_subdir
@@ -55,23 +55,23 @@ class FinetuneConfig:
 
 
 PRESETS = {
-    "quick": FinetuneConfig(steps=30),  # about 2-4 minutes on 2 CPU cores
-    "full": FinetuneConfig(steps=120, learning_rate=5e-4),  # about 5 passes over the training dialogues
+    "quick": FinetuneConfig(steps=60),  # about a minute on 2 quiet CPU cores in bf16 (0.75 s a step)
+    "full": FinetuneConfig(steps=200, learning_rate=5e-4),  # about 9 passes over the 88 training dialogues
 }
 
 
 def training_dtype(device: str, requested: str = "auto") -> str:
-    """The number format of the frozen weights while fine-tuning: bf16 on a GPU, float32 on a CPU.
+    """The number format of the frozen weights while fine-tuning: bf16 on a GPU and on CPUs with
+    native bf16 (AVX512-BF16/AMX), else float32.
 
-    On CPUs with native bf16 (AVX512-BF16/AMX) bf16 *inference* is about twice as fast, but we
-    measured LoRA *training* steps 2-3x slower in bf16 than in float32 on such a CPU (the backward
-    pass and the casts around the float32 adapters), so "auto" keeps float32 there; the page offers
-    bf16 to try. The adapters themselves always stay float32 (peft casts them up), so AdamW's
+    Measured on a quiet 2-core CPU with AMX: 0.74 s per step in bf16 against 1.22 s in float32
+    (batch 4, `bench --only finetune`); under heavy CPU contention we saw the opposite, so the page
+    lets one choose. The adapters themselves always stay float32 (peft casts them up), so AdamW's
     small updates are not rounded away.
     """
     if requested != "auto":
         return requested
-    return "bfloat16" if device == "cuda" else "float32"
+    return "bfloat16" if device == "cuda" or (device == "cpu" and cpu_has_native_bf16()) else "float32"
 
 
 # ---- data -----------------------------------------------------------------------------------
@@ -214,9 +214,10 @@ class LoraFinetuner:
             fn(self, *args)
 
     def parameter_counts(self) -> dict:
-        """{"trainable": adapters' numbers, "total": all numbers} of the wrapped model."""
-        params = list(self.lm.model.parameters())
-        return {"trainable": sum(p.numel() for p in params if p.requires_grad), "total": sum(p.numel() for p in params)}
+        """{"trainable": the adapters' numbers, "total": all numbers} of the wrapped model."""
+        named = list(self.lm.model.named_parameters())
+        adapters = sum(p.numel() for n, p in named if "lora_" in n)  # frozen too once reloaded
+        return {"trainable": adapters, "total": sum(p.numel() for _, p in named)}
 
     def _next_batch(self) -> list[tuple[list[int], list[int]]]:
         picked = []

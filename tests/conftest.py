@@ -42,8 +42,13 @@ def minilm():
     return load_model("minilm-l6", device="cpu", dtype="float32")
 
 
-def app_test(page: str | None = None, lang: str = "en", timeout: float = 180, query: dict | None = None,
-             state: dict | None = None):
+def app_test(
+    page: str | None = None,
+    lang: str = "en",
+    timeout: float = 180,
+    query: dict | None = None,
+    state: dict | None = None,
+):
     """An AppTest of app.py, switched to `page` (e.g. "pages/attention.py") and run once.
 
     `query` plays a shared link (URL query parameters); `state` presets session values.

@@ -31,7 +31,11 @@ def test_only_assistant_tokens_are_labelled(smollm):
 
 @pytest.mark.parametrize(
     "line, message",
-    [('{"text": "hi"}', "expected"), ('{"messages": [{"role": "user", "content": "x"}]}', "assistant"), ("{", "line 1")],
+    [
+        ('{"text": "hi"}', "expected"),
+        ('{"messages": [{"role": "user", "content": "x"}]}', "assistant"),
+        ("{", "line 1"),
+    ],
 )
 def test_bad_dialogue_files_say_which_line(tmp_path, line, message):
     path = tmp_path / "d.jsonl"

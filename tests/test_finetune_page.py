@@ -37,7 +37,10 @@ def test_a_finished_run_shows_its_comparison(tmp_path):
     job = FinetuneJob(JobSpec(FinetuneConfig(steps=2), [], []))
     job.state.update(
         phase="done",
-        history=[{"step": 1, "loss": 3.0, "eta_seconds": 1, "elapsed": 1}, {"step": 2, "loss": 2.0, "eta_seconds": 0, "elapsed": 2}],
+        history=[
+            {"step": 1, "loss": 3.0, "eta_seconds": 1, "elapsed": 1},
+            {"step": 2, "loss": 2.0, "eta_seconds": 0, "elapsed": 2},
+        ],
         rows=[{"user": "<script>alert(1)</script>", "base": "I'm sorry", "finetuned": "€8.50", "reference": "€8.50"}],
     )
     at = app_test(PAGE, lang="it")
@@ -45,8 +48,9 @@ def test_a_finished_run_shows_its_comparison(tmp_path):
     at.run()
     assert not at.exception
     assert any("concluso dopo 2 passi" in s.value for s in at.success)
-    table = at.dataframe[-1].value
-    assert list(table.iloc[0]) == ["<script>alert(1)</script>", "I'm sorry", "€8.50", "€8.50"]
+    texts = [m.value for m in at.markdown]
+    assert any("&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in x for x in texts)  # literal, never run
+    assert "I&#x27;m sorry" in texts and texts.count("€8\\.50") == 2
 
 
 def test_rag_empty_question_is_a_warning_not_an_error():

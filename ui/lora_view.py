@@ -17,6 +17,7 @@ from explain import finetune as ft
 from explain.display import escape
 from explain.finetune_figures import loss_figure
 from explain.finetune_job import FinetuneJob, JobSpec
+from ui.rag_view import literal
 from ui.text import t
 
 JOB_KEY = "ft_job"
@@ -115,10 +116,11 @@ def comparison(rows: list[dict]) -> None:
         return
     st.subheader(t("finetune.ft_compare_title"))
     st.caption(t("finetune.ft_compare_caption"))
-    table = pd.DataFrame(rows).rename(
-        columns={k: t(f"finetune.ft_col_{k}") for k in ("user", "base", "finetuned", "reference")}
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
+    for row in rows:
+        st.markdown(f"**{t('finetune.ft_col_user')}:** {literal(row['user'])}")
+        for column, key in zip(st.columns(3), ("base", "finetuned", "reference")):
+            column.caption(t(f"finetune.ft_col_{key}"))
+            column.markdown(literal(row[key]) or "…")
 
 
 def draw(job: FinetuneJob) -> None:

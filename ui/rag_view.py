@@ -22,12 +22,12 @@ from ui.text import t
 from ui.urlstate import bind, mirror
 
 RESULT_KEY = "rag_result"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # < > & are left to escape()
 
 
 def literal(text: str) -> str:
     """User or model text for st.markdown, shown as typed: HTML escaped, markdown marks backslashed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text))
+    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text))  # backslashes first: entities stay whole
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -79,12 +79,13 @@ def question_box() -> None:
         examples,
         key="rag_example",
         index=None,
+        placeholder=t("finetune.rag_pick"),
         on_change=lambda: st.session_state.update(rag_question=st.session_state["rag_example"] or ""),
     )
     st.text_input(
         t("finetune.rag_question", n=rag.MAX_QUESTION_CHARS), key="rag_question", max_chars=rag.MAX_QUESTION_CHARS
     )
-    bind("rag_k", 3, cast=int)
+    bind("rag_k", 2, cast=int)
     st.slider(t("finetune.rag_k"), 1, rag.MAX_K, key="rag_k")
     mirror("rag_question", "rag_k", "rag_mine")
 
