@@ -41,7 +41,7 @@ navigation = st.navigation(
         t("nav.section_classroom"): [
             page("history.py", "history", "📜"),
             page("eliza.py", "eliza", "💬"),
-            st.Page(PAGES / "myths.py", title=t("myths.nav"), icon="🧐", url_path="myths"),
+            page("myths.py", "myths", "🧐"),
         ],
     }
 )

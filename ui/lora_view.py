@@ -8,7 +8,6 @@ fragment that re-runs every second while the job runs and redraws from a copy of
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +17,7 @@ from explain.display import escape
 from explain.finetune_figures import loss_figure
 from explain.finetune_job import FinetuneJob, JobSpec
 from ui.rag_view import literal
+from ui.session import alive_check
 from ui.text import t
 
 JOB_KEY = "ft_job"
@@ -30,18 +30,6 @@ POLL_SECONDS = 1.0
 def slot() -> threading.Semaphore:
     """One fine-tuning at a time per server: it needs its own model copy and all the CPU."""
     return threading.Semaphore(1)
-
-
-def _alive_check() -> Callable[[], bool] | None:
-    """A thread-safe 'is this browser session still connected?' (None outside a real server, e.g. AppTest)."""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if not Runtime.exists() or ctx is None:
-        return None
-    runtime, session_id = Runtime.instance(), ctx.session_id
-    return lambda: runtime.is_active_session(session_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -62,9 +50,7 @@ def start(preset: str, dtype: str, adapter: str = "") -> bool:
     config = ft.FinetuneConfig(
         **{**vars(base), "dtype": dtype, "device": st.session_state.get("device_choice", "auto")}
     )
-    spec = JobSpec(
-        config, train, held[:COMPARE_COUNT], adapter=adapter, save_as=f"pizza-{preset}", alive=_alive_check()
-    )
+    spec = JobSpec(config, train, held[:COMPARE_COUNT], adapter=adapter, save_as=f"pizza-{preset}", alive=alive_check())
     st.session_state[JOB_KEY] = FinetuneJob(spec, on_finish=gate.release).start()
     st.session_state[WAS_RUNNING_KEY] = True
     return True

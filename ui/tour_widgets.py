@@ -13,14 +13,16 @@ import streamlit as st
 
 from explain import eliza, registry
 from explain.analysis import analyze, softmax, top_candidates
+from explain.attention_figures import causal_mask, heatmap
 from explain.chat import greedy_reply
 from explain.display import escape, token_chips_html
+from explain.embedding_figures import similarity_heatmap
 from explain.history import table_rows, timeline_figure
 from explain.sentence_embeddings import cosine_matrix, embed_texts
 from explain.text_input import clean_text
 from explain.tokens import load_tokenizer, tokenize
 from explain.tour import lora_share, perplexity, rag_facts
-from explain.tour_figures import attention_heatmap, candidates_bar, similarity_heatmap
+from explain.tour_figures import candidates_bar
 from explain.vector_index import VectorIndex
 from ui.models import get_encoder, get_model
 from ui.presenter import show_chart
@@ -82,7 +84,7 @@ def similarity() -> None:
         return
     matrix = cosine_matrix(embed_texts(get_encoder(), words))
     rows = [{"": a, **{b: round(float(matrix[i, j]), 3) for j, b in enumerate(words)}} for i, a in enumerate(words)]
-    show_chart(similarity_heatmap(matrix, words), "tw_sim", rows, "similarity")
+    show_chart(similarity_heatmap(words, matrix, ""), "tw_sim", rows, "similarity")
 
 
 def attention() -> None:
@@ -100,7 +102,8 @@ def attention() -> None:
         {"": f"{i}:{a}", **{f"{j}:{b}": round(float(weights[i, j]), 3) for j, b in enumerate(result.tokens)}}
         for i, a in enumerate(result.tokens)
     ]
-    show_chart(attention_heatmap(weights, result.tokens), "tw_att", rows, "attention")
+    masked = causal_mask(len(result.tokens)) if lm.kind == "causal-lm" else None
+    show_chart(heatmap(weights, result.tokens, masked=masked), "tw_att", rows, "attention")
     st.caption(t("tour.attention_caption"))
 
 

@@ -9,14 +9,13 @@ redraws from a copy of its history. Leaves out the widgets (see pages/training.p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from explain import training_plots as plots
 from explain.display import escape
 from explain.trainer_thread import MAX_RUN_SECONDS, STALE_SECONDS, BackgroundRun, RunGate, RunView, max_runs_from_env
 from explain.training import TrainConfig, Trainer
+from ui.session import alive_check
 from ui.text import t
 
 RUN_KEY = "train_run"  # the session's BackgroundRun
@@ -32,18 +31,6 @@ def gate() -> RunGate:
     return RunGate(max_runs_from_env())
 
 
-def _alive_check() -> Callable[[], bool] | None:
-    """A thread-safe 'is this browser session still connected?' (None outside a real server, e.g. AppTest)."""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if not Runtime.exists() or ctx is None:
-        return None
-    runtime, session_id = Runtime.instance(), ctx.session_id
-    return lambda: runtime.is_active_session(session_id)
-
-
 def current() -> BackgroundRun | None:
     return st.session_state.get(RUN_KEY)
 
@@ -51,7 +38,7 @@ def current() -> BackgroundRun | None:
 def start(trainer: Trainer, info: dict) -> None:
     """Replace the session's run with a new one on `trainer` and start it."""
     reset()
-    alive = _alive_check()
+    alive = alive_check()
     # With a liveness check the run may keep going while the user visits other pages;
     # without one (tests) a silent panel for STALE_SECONDS ends it.
     run = BackgroundRun(trainer, gate(), stale_after=MAX_RUN_SECONDS if alive else STALE_SECONDS, alive=alive)
