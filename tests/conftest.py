@@ -11,7 +11,9 @@ import tempfile
 
 import pytest
 
-_CACHE = tempfile.mkdtemp(prefix="llm-explainer-test-cache-")
+# Reused if this module is ever imported a second time in the same run, so every test sees one cache.
+_CACHE = os.environ.get("LLM_EXPLAINER_TEST_CACHE") or tempfile.mkdtemp(prefix="llm-explainer-test-cache-")
+os.environ["LLM_EXPLAINER_TEST_CACHE"] = _CACHE
 os.environ["LLM_EXPLAINER_CACHE"] = _CACHE
 os.environ["HF_HUB_OFFLINE"] = "1"
 # numba's compiled UMAP code is kept across runs (it is only machine code, keyed by source): compiling it
@@ -40,35 +42,6 @@ def minilm():
     from explain.loading import load_model
 
     return load_model("minilm-l6", device="cpu", dtype="float32")
-
-
-def app_test(
-    page: str | None = None,
-    lang: str = "en",
-    timeout: float = 180,
-    query: dict | None = None,
-    state: dict | None = None,
-):
-    """An AppTest of app.py, switched to `page` (e.g. "pages/attention.py") and run once.
-
-    `query` plays a shared link (URL query parameters); `state` presets session values.
-    """
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file("../app.py", default_timeout=timeout)
-    if query and "lang" in query:
-        lang = query["lang"]
-    else:
-        at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
 
 
 @pytest.fixture(scope="module")

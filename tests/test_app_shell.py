@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import app_test
+from tests.apptest import app_test
 
 
 @pytest.mark.parametrize("lang, words", [("en", "Follow the journey"), ("it", "Segui il percorso")])

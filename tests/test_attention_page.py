@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explain import attention as attn
-from tests.conftest import app_test
+from tests.apptest import app_test
 
 PAGE = "pages/attention.py"
 VIEWS = ["heatmap", "grid", "layer", "head_view", "steps", "causal"]

@@ -9,7 +9,7 @@ import torch
 
 from explain import history, myths, tour
 from explain.analysis import analyze
-from tests.conftest import app_test
+from tests.apptest import app_test
 
 STEPS = tour.load_steps()
 
@@ -184,7 +184,7 @@ def test_history_page_restores_the_milestone_from_the_link():
 
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_myths_page_renders(lang):
-    from tests.conftest import app_test
+    from tests.apptest import app_test
 
     at = app_test("pages/myths.py", lang=lang)
     assert not at.exception

@@ -36,7 +36,7 @@ from explain.vector_search import (
     search,
     split_chunks,
 )
-from tests.conftest import app_test
+from tests.apptest import app_test
 
 
 @pytest.fixture(scope="module")

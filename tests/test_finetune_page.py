@@ -4,7 +4,7 @@ import pytest
 
 from explain.finetune import FinetuneConfig
 from explain.finetune_job import FinetuneJob, JobSpec
-from tests.conftest import app_test
+from tests.apptest import app_test
 
 PAGE = "pages/finetune.py"
 

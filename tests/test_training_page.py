@@ -8,7 +8,7 @@ import pytest
 
 from explain import training_plots
 from explain.training import TrainConfig, trainer_for_text
-from tests.conftest import app_test
+from tests.apptest import app_test
 
 PAGE = "pages/training.py"
 
