@@ -45,9 +45,11 @@ navigation = st.navigation(
         ],
     }
 )
-sidebar.render()
+loaded_slot = sidebar.render()
 presenter.apply()
 try:
     navigation.run()
 except Exception as exc:  # st.stop/st.rerun are BaseException and pass through
     show_error(exc)
+finally:
+    sidebar.show_loaded(loaded_slot)

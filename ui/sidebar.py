@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from explain import registry
 from explain.device import DTYPE_CHOICES, available_devices
@@ -31,7 +32,8 @@ def _model_picker() -> None:
     st.session_state["model_name"] = chosen
 
 
-def render() -> None:
+def render() -> DeltaGenerator:
+    """Draw the sidebar; return the slot that `show_loaded` fills once the page has loaded its models."""
     with st.sidebar:
         language()
         st.selectbox("🌐 Language / Lingua", list(LANGUAGES), key="lang", format_func=LANGUAGES.get)
@@ -40,12 +42,19 @@ def render() -> None:
         st.selectbox(
             t("common.precision"), list(DTYPE_CHOICES[:3]), key="dtype_choice", help=t("common.precision_help")
         )
-        for info in LOADED.values():
-            st.caption(t("common.loaded_info", **info))
-        if not LOADED:
-            st.caption(t("common.nothing_loaded"))
+        loaded_slot = st.empty()
     mirror("lang")
     if st.session_state.get("model_pick") != registry.DEFAULT_CAUSAL_LM:
         st.query_params["model_pick"] = st.session_state["model_name"]
     elif "model_pick" in st.query_params:
         del st.query_params["model_pick"]
+    return loaded_slot
+
+
+def show_loaded(slot: DeltaGenerator) -> None:
+    """What is loaded, with device and load time; drawn after the page so its first load shows at once."""
+    with slot.container():
+        for info in LOADED.values():
+            st.caption(t("common.loaded_info", **info))
+        if not LOADED:
+            st.caption(t("common.nothing_loaded"))
