@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import app_test
 
 from explain.hallucination import QUESTIONS
 from explain.i18n import translate
+from tests.apptest import app_test
 
 PAGE = "pages/next_token.py"
 TABS = ["tab_distribution", "tab_generation", "tab_lens", "tab_perplexity", "tab_chat", "tab_limits"]

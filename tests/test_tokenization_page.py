@@ -1,7 +1,8 @@
 """The tokenization page through AppTest: both languages, bad input, escaping, the BPE stepper, ids, letter counting."""
 
 import pytest
-from conftest import app_test
+
+from tests.apptest import app_test
 
 PAGE = "pages/tokenization.py"
 
