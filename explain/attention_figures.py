@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explain.attention import Line
-from explain.display import escape, visible
+from explain.display import plot_text, visible
 
 SCALE = "Blues"  # sequential colour scale for weights 0..1
 HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7B3294", "#8C6D31", "#1B9E77"]
@@ -22,7 +22,7 @@ HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"
 
 def labels(tokens: list[str]) -> list[str]:
     """Tick labels safe for plotly: ' the' -> '·the'; '<b>' -> '&lt;b&gt;'."""
-    return [escape(visible(t)) for t in tokens]
+    return [plot_text(visible(t)) for t in tokens]
 
 
 def _hover_grid(tokens: list[str]) -> np.ndarray:
@@ -260,6 +260,8 @@ def vector_strip(vectors: np.ndarray, row_labels: list[str]) -> go.Figure:
         )
     )
     ticks = list(range(len(row_labels)))
-    fig.update_yaxes(tickmode="array", tickvals=ticks, ticktext=[escape(r) for r in row_labels], autorange="reversed")
+    fig.update_yaxes(
+        tickmode="array", tickvals=ticks, ticktext=[plot_text(r) for r in row_labels], autorange="reversed"
+    )
     fig.update_layout(height=max(160, 16 * len(row_labels) + 80), margin=dict(l=10, r=10, t=10, b=30))
     return fig

@@ -27,6 +27,16 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def plot_text(text: str) -> str:
+    """User or model text for a plotly label: '<' and '&' escaped, quotes left alone.
+
+    Plotly reads a few HTML tags in labels, so markup must be escaped; but it decodes
+    only a handful of entities (&lt; &gt; &amp;...), not &quot;, so escaping quotes
+    would show '&quot;' on the chart: '<b>"' -> '&lt;b&gt;"'.
+    """
+    return html.escape(text, quote=False)
+
+
 def chip(label: str, colour: str, title: str = "") -> str:
     """One token as an inline HTML chip; label and title are escaped here."""
     return (

@@ -7,23 +7,15 @@ so tests can inspect `fig.data`. Leaves out the numbers themselves (see
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
 
-from explain.display import visible
+from explain.display import plot_text, visible
 from explain.logit_lens import LensGrid
 from explain.sampling import Shaped
 
 KEPT, DROPPED, MODEL = "#0072B2", "#D55E00", "#bbbbbb"  # Okabe-Ito blue / vermillion, grey for T = 1
 MAX_SURPRISAL = 10.0  # nats at which the surprisal colour saturates (p ≈ 0.00005)
-
-
-def escape(text: str) -> str:
-    """Plotly draws a subset of HTML in labels, so '<' must be escaped; it decodes &lt; &gt; &amp; but not
-    &quot;, so quotes stay as they are: '<b>"' -> '&lt;b&gt;"'."""
-    return html.escape(text, quote=False)
 
 
 def distribution_figure(
@@ -33,7 +25,7 @@ def distribution_figure(
     blue when kept, vermillion when cut by top-k / top-p. `names` gives the legend words
     ("model", "kept", "dropped"); `labels` maps token id -> decoded text."""
     order = np.argsort(-model_probs, kind="stable")[:k][::-1]  # most likely at the top
-    y = [f"{escape(visible(labels[int(i)]))}  ({int(i)})" for i in order]
+    y = [f"{plot_text(visible(labels[int(i)]))}  ({int(i)})" for i in order]
     colours = [KEPT if shaped.kept[i] else DROPPED for i in order]
     fig = go.Figure()
     fig.add_bar(y=y, x=model_probs[order], orientation="h", name=names["model"], marker_color=MODEL)
@@ -66,9 +58,9 @@ def distribution_figure(
 def lens_figure(grid: LensGrid, layer_label: str, position_label: str) -> go.Figure:
     """Heatmap layers (rows, 0 = embeddings at the bottom) × positions, coloured by the top token's
     probability, each cell labelled with that top token."""
-    x = [f"{p}: {escape(visible(t))}" for p, t in zip(grid.positions, grid.tokens)]
+    x = [f"{p}: {plot_text(visible(t))}" for p, t in zip(grid.positions, grid.tokens)]
     y = [str(layer) for layer in range(grid.top_probs.shape[0])]
-    text = [[escape(visible(t)[:10]) for t in row] for row in grid.top_tokens]
+    text = [[plot_text(visible(t)[:10]) for t in row] for row in grid.top_tokens]
     hover = [
         [
             f"{position_label} {x[j]}<br>{layer_label} {i}<br>→ {text[i][j]} {grid.top_probs[i, j]:.1%}"

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explain.display import escape, visible
+from explain.display import plot_text, visible
 
 MAX_POINTS = 2_000  # a long run's step curve is thinned to this many points before drawing
 
@@ -61,7 +61,7 @@ def metrics_figure(steps: list, evals: list, labels: dict) -> go.Figure:
 
 def attention_figure(tokens: list[str], attentions: np.ndarray, layer: int, head: int, labels: dict) -> go.Figure:
     """Heatmap of one head: row = the token that looks, column = the token looked at. attentions: (L, H, T, T)."""
-    names = [f"{i}:{escape(visible(t))}" for i, t in enumerate(tokens)]
+    names = [f"{i}:{plot_text(visible(t))}" for i, t in enumerate(tokens)]
     weights = attentions[layer, head]  # (T, T), rows sum to 1, zero above the diagonal
     fig = go.Figure(go.Heatmap(z=weights, x=names, y=names, colorscale="Blues", zmin=0, zmax=1))
     fig.update_yaxes(autorange="reversed", title_text=labels["query"])
@@ -72,7 +72,7 @@ def attention_figure(tokens: list[str], attentions: np.ndarray, layer: int, head
 
 def embedding_figure(vocab: list[str], coords: np.ndarray, labels: dict) -> go.Figure:
     """Each token's embedding on the two main axes (PCA): coords (V, 2), one text label per token."""
-    text = [escape(visible(t)) for t in vocab]
+    text = [plot_text(visible(t)) for t in vocab]
     fig = go.Figure(go.Scatter(x=coords[:, 0], y=coords[:, 1], mode="text", text=text, textfont=dict(size=15)))
     fig.update_layout(
         height=420, xaxis_title=labels["pc1"], yaxis_title=labels["pc2"], margin=dict(t=20, b=40, l=50, r=10)
