@@ -1,4 +1,4 @@
-"""The most minimal training loop in plain PyTorch: the yardstick our `explain.training.Trainer` is measured against.
+"""The most minimal training loop in plain PyTorch: the yardstick `explain.training.trainer.Trainer` is measured by.
 
 No schedule, no clipping, no guard, no callbacks: forward, cross-entropy,
 backward, AdamW step, on batches prepared in advance. `python bench/reference_train.py
@@ -71,9 +71,9 @@ if __name__ == "__main__":
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from explain import corpora, tiny_gpt
-    from explain.device import pick_device
-    from explain.training import get_batch, prepare_data
+    from explain.core.device import pick_device
+    from explain.training import corpora, tiny_gpt
+    from explain.training.trainer import get_batch, prepare_data
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--preset", default="tiny", choices=list(tiny_gpt.PRESETS))

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from explain import attention as attn
-from explain.analysis import analyze
-from explain.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS
-from explain.text_input import EmptyTextError
-from ui import attention_views as views
+from explain.attention import heads as attn
+from explain.core.analysis import analyze
+from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS
+from explain.core.text_input import EmptyTextError
+from ui import attention as views
 from ui.models import get_encoder, get_model
 from ui.page import header, notice_truncated
 from ui.text import t

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from explain import eliza
-from explain.chat import greedy_reply
-from explain.display import escape
-from explain.text_input import clean_text
+from explain.classroom import eliza
+from explain.core.chat import greedy_reply
+from explain.core.display import escape
+from explain.core.text_input import clean_text
 from ui.models import get_model
 from ui.page import header, show_error
 from ui.text import language, t

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import embeddings_views as views
+from ui import embeddings as views
 from ui.page import header
 from ui.text import t
 from ui.urlstate import bind, mirror

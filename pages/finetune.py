@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from explain.device import cpu_has_native_bf16
-from ui import distill_view, lora_view, rag_view
+from explain.core.device import cpu_has_native_bf16
+from ui import finetune as lora_view
+from ui import finetune_distill as distill_view
+from ui import finetune_rag as rag_view
 from ui.page import header
 from ui.text import t
 from ui.urlstate import bind

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explain.history import human_count, load_timeline, table_rows, timeline_figure
+from explain.classroom.history import human_count, load_timeline, table_rows, timeline_figure
 from ui import presenter
 from ui.page import header
 from ui.text import language, t

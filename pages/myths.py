@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explain.myths import load_myths
+from explain.classroom.myths import load_myths
 from ui import presenter
 from ui.page import header
 from ui.text import t

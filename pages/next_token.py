@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from explain.analysis import analyze
-from explain.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS, MAX_TOP_K
-from explain.sampling import MAX_TEMPERATURE, SamplingConfig
-from explain.text_input import clean_text
-from ui import next_token_views as views
+from explain.core.analysis import analyze
+from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS, MAX_TOP_K
+from explain.core.sampling import MAX_TEMPERATURE, SamplingConfig
+from explain.core.text_input import clean_text
+from ui import next_token as views
 from ui.models import get_model
 from ui.page import header, notice_truncated, show_error
 from ui.text import language, t

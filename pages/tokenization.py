@@ -4,12 +4,12 @@ import json
 
 import streamlit as st
 
-from explain.letter_count import random_letters
-from explain.limits import MAX_TEXT_CHARS
-from explain.paths import ASSETS
-from explain.text_input import clean_text
-from explain.token_compare import ALL_TOKENIZERS
-from ui import tokenization_views as views
+from explain.core.limits import MAX_TEXT_CHARS
+from explain.core.paths import ASSETS
+from explain.core.text_input import clean_text
+from explain.tokenization.compare import ALL_TOKENIZERS
+from explain.tokenization.letter_count import random_letters
+from ui import tokenization as views
 from ui.page import header, show_error
 from ui.text import t
 from ui.urlstate import bind, mirror

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explain.tour import load_steps
+from explain.classroom.tour import load_steps
 from ui import presenter
 from ui.page import ensure_router, show_error
 from ui.text import language, t

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from explain import corpora, tiny_gpt
-from explain.char_tokenizer import MAX_CHARS
-from explain.training import LR_CHOICES, MAX_STEPS, trainer_for_text
+from explain.training import corpora, tiny_gpt
+from explain.training.char_tokenizer import MAX_CHARS
+from explain.training.trainer import LR_CHOICES, MAX_STEPS, trainer_for_text
 from ui import training as live
 from ui.page import header, show_error
 from ui.text import t

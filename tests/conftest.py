@@ -32,14 +32,14 @@ def cache_root() -> str:
 @pytest.fixture(scope="session")
 def smollm():
     """SmolLM2-135M in float32 on the CPU: exact enough to check recomputations to 1e-4."""
-    from explain.loading import load_model
+    from explain.core.loading import load_model
 
     return load_model("smollm2-135m", device="cpu", dtype="float32")
 
 
 @pytest.fixture(scope="session")
 def minilm():
-    from explain.loading import load_model
+    from explain.core.loading import load_model
 
     return load_model("minilm-l6", device="cpu", dtype="float32")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain import gguf_cache, registry
-from explain.loading import LoadedModel, ModelUnavailable, load_model
+from explain.core import gguf_cache, registry
+from explain.core.loading import LoadedModel, ModelUnavailable, load_model
 from ui.text import t
 
 LOADED: dict[str, dict] = {}  # name -> describe(), for the sidebar; process-wide like the cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.display import escape
+from explain.core.display import escape
 from ui.text import t
 
 

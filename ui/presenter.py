@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 
-from explain.myths import load_myths
+from explain.classroom.myths import load_myths
 from ui.text import language, t
 
 PRESENT_KEY = "present"  # URL parameter of presenter mode

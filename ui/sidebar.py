@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explain import registry
-from explain.device import DTYPE_CHOICES, available_devices
-from explain.i18n import LANGUAGES
+from explain.core import registry
+from explain.core.device import DTYPE_CHOICES, available_devices
+from explain.core.i18n import LANGUAGES
 from ui.models import LOADED
 from ui.text import language, t
 from ui.urlstate import bind, mirror

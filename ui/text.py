@@ -1,10 +1,10 @@
-"""`t("home.title")`: the current language's text for a key (see explain.i18n)."""
+"""`t("home.title")`: the current language's text for a key (see explain.core.i18n)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from explain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from explain.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 
 def language() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.tour import Step, clamp_step, is_correct, score
+from explain.classroom.tour import Step, clamp_step, is_correct, score
 from ui.text import language, t
 
 STEP_KEY = "tour_step"  # session key of the current step (1-based)

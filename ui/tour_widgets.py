@@ -11,19 +11,20 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explain import eliza, registry
-from explain.analysis import analyze, softmax, top_candidates
-from explain.attention_figures import causal_mask, heatmap
-from explain.chat import greedy_reply
-from explain.display import escape, token_chips_html
-from explain.embedding_figures import similarity_heatmap
-from explain.history import table_rows, timeline_figure
-from explain.sentence_embeddings import cosine_matrix, embed_texts
-from explain.text_input import clean_text
-from explain.tokens import load_tokenizer, tokenize
-from explain.tour import lora_share, perplexity, rag_facts
-from explain.tour_figures import candidates_bar
-from explain.vector_index import VectorIndex
+from explain.attention.figures import causal_mask, heatmap
+from explain.classroom import eliza
+from explain.classroom.history import table_rows, timeline_figure
+from explain.classroom.tour import lora_share, perplexity, rag_facts
+from explain.classroom.tour_figures import candidates_bar
+from explain.core import registry
+from explain.core.analysis import analyze, softmax, top_candidates
+from explain.core.chat import greedy_reply
+from explain.core.display import escape, token_chips_html
+from explain.core.text_input import clean_text
+from explain.embeddings.figures import similarity_heatmap
+from explain.embeddings.index import VectorIndex
+from explain.embeddings.sentences import cosine_matrix, embed_texts
+from explain.tokenization.tokens import load_tokenizer, tokenize
 from ui.models import get_encoder, get_model
 from ui.presenter import show_chart
 from ui.text import language, t

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain import training_plots as plots
-from explain.display import escape
-from explain.trainer_thread import MAX_RUN_SECONDS, STALE_SECONDS, BackgroundRun, RunGate, RunView, max_runs_from_env
-from explain.training import TrainConfig, Trainer
+from explain.core.display import escape
+from explain.core.jobs import MAX_RUN_SECONDS, STALE_SECONDS, BackgroundRun, RunGate, RunView, max_runs_from_env
+from explain.training import figures as plots
+from explain.training.trainer import TrainConfig, Trainer
 from ui.session import alive_check
 from ui.text import t
 
@@ -189,7 +189,7 @@ def keep_section(run: BackgroundRun | None) -> None:
     st.subheader(t("training.keep_title"))
     name = st.text_input(t("training.save_name"), max_chars=40, key="train_save_name", placeholder="pizza-1")
     if st.button(t("training.save"), key="train_save"):
-        from explain import tiny_gpt
+        from explain.training import tiny_gpt
 
         info = st.session_state.get(INFO_KEY, {})
         view = run.view()
@@ -205,15 +205,16 @@ def keep_section(run: BackgroundRun | None) -> None:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load_saved(name: str, stamp: float):
     """A saved tiny model for generating in this page; `stamp` (the file's mtime) reloads a re-saved one."""
-    from explain import registry, tiny_gpt
+    from explain.core import registry
+    from explain.training import tiny_gpt
 
     return tiny_gpt.load(registry.trained_models_dir() / name.removeprefix(registry.TRAINED_PREFIX))
 
 
 def saved_models_section() -> None:
     """Pick a saved tiny model, see what it was trained on, and let it write from a prompt."""
-    from explain import registry
-    from explain.training import generate
+    from explain.core import registry
+    from explain.training.trainer import generate
 
     names = registry.trained_model_names()
     with st.expander(t("training.saved_title", n=len(names))):

@@ -1,14 +1,14 @@
 """The training page's inputs: which text, which model size, with their bounds and messages.
 
 Widgets only (keys start with `train_`); what they choose is returned as plain
-data for `explain.training`. Leaves out the run and its live panel (see ui/training.py).
+data for `explain.training.trainer`. Leaves out the run and its live panel (see ui/training.py).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from explain import corpora, tiny_gpt
+from explain.training import corpora, tiny_gpt
 from ui.text import language, t
 
 OWN = "own"

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from explain.limits import MAX_URL_TEXT_CHARS
+from explain.core.limits import MAX_URL_TEXT_CHARS
 
 
 def bind(key: str, default: Any, cast: Callable[[str], Any] | None = None, choices: list | None = None) -> None:

@@ -1,15 +1,15 @@
 """Writes `teacher_smollm2.txt`: what SmolLM2 (the teacher) wrote about LLMs, for the distillation tab.
 
 Run `python assets/distill/make_teacher_text.py` (about a minute on 2 CPU cores). The prompts are
-`explain.distill.TEACHER_PROMPTS`; sampling uses temperature 0.7, top-p 0.95 and seed 0, float32.
+`explain.finetune.distill.TEACHER_PROMPTS`; sampling uses temperature 0.7, top-p 0.95 and seed 0, float32.
 """
 
 import json
 import time
 from pathlib import Path
 
-from explain.distill import TEACHER_PROMPTS, teacher_text
-from explain.loading import load_model
+from explain.core.loading import load_model
+from explain.finetune.distill import TEACHER_PROMPTS, teacher_text
 
 
 def main() -> None:

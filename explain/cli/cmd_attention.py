@@ -1,14 +1,14 @@
 """`attention TEXT --layer L --head H`: one head's attention weights (rows are query positions).
 
 `--summary [--statistic S]` returns instead the layers x heads grid of one
-per-head statistic (see `explain.attention.head_statistics`) with the top heads.
+per-head statistic (see `explain.attention.heads.head_statistics`) with the top heads.
 """
 
-from explain import registry
-from explain.analysis import analyze
-from explain.attention import STATISTICS, head_statistics, summary_grid, top_heads
+from explain.attention.heads import STATISTICS, head_statistics, summary_grid, top_heads
 from explain.cli.common import CliError, add_json_flag, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
+from explain.core import registry
+from explain.core.analysis import analyze
 
 
 def _summary(lm, result, statistic: str) -> dict:

@@ -1,6 +1,6 @@
 """`bench [--only NAME] [--quick]`: speed and memory figures on the current device."""
 
-from explain.benchmarks import environment, run_section, section_names
+from bench import environment, run_section, section_names
 from explain.cli.common import CliError, add_json_flag
 
 

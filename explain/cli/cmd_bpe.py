@@ -7,8 +7,8 @@ says whether Hugging Face `tokenizers` learned the same list.
 
 from pathlib import Path
 
-from explain import bpe
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.tokenization import bpe
 
 
 def _corpus(args) -> tuple[str, bool]:

@@ -1,7 +1,7 @@
 """`corpora`: the built-in texts a tiny model can be trained on."""
 
 from explain.cli.common import add_json_flag
-from explain.corpora import list_corpora
+from explain.training.corpora import list_corpora
 
 
 def run(args) -> dict:

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from explain.cli.common import CliError, add_json_flag, bounded_int
-from explain.finetune import (
+from explain.finetune.lora import (
     MAX_STEPS,
     PIZZA_FILE,
     FinetuneConfig,

@@ -1,12 +1,12 @@
 """`generate TEXT --max-new N --temperature T --top-k K --top-p P --seed S`: continue a text token by token."""
 
-from explain import registry
-from explain.analysis import encode
 from explain.cli.common import CliError, add_json_flag, bounded_float, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
-from explain.generation import MAX_NEW_TOKENS, generate
-from explain.limits import MAX_ANALYSIS_TOKENS
-from explain.sampling import MAX_TEMPERATURE, SamplingConfig
+from explain.core import registry
+from explain.core.analysis import encode
+from explain.core.generation import MAX_NEW_TOKENS, generate
+from explain.core.limits import MAX_ANALYSIS_TOKENS
+from explain.core.sampling import MAX_TEMPERATURE, SamplingConfig
 
 
 def run(args) -> dict:

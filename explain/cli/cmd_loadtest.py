@@ -1,12 +1,12 @@
 """`loadtest --sessions N [--url URL]`: N concurrent sessions against the app on this machine.
 
 Prints {"sessions", "requests", "errors", "p50_ms", "p95_ms", "peak_rss_mb", ...}
-(see `explain/loadtest.py`). Without --url it starts its own server on a free
+(see `bench/loadtest.py`). Without --url it starts its own server on a free
 localhost port and stops it afterwards.
 """
 
+from bench.loadtest import MAX_SESSIONS, LoadConfig, check_loopback, run_loadtest
 from explain.cli.common import CliError, add_json_flag, bounded_int
-from explain.loadtest import MAX_SESSIONS, LoadConfig, check_loopback, run_loadtest
 
 
 def run(args) -> dict:

@@ -1,7 +1,7 @@
 """`models`: the models LLM Explainer knows, and whether each is on this machine."""
 
-from explain import registry
 from explain.cli.common import add_json_flag
+from explain.core import registry
 
 
 def run(args) -> dict:

@@ -1,10 +1,10 @@
 """`next TEXT --top-k K`: the probability of the most likely next tokens."""
 
-from explain import registry
-from explain.analysis import analyze, top_candidates
 from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
-from explain.limits import MAX_TOP_K
+from explain.core import registry
+from explain.core.analysis import analyze, top_candidates
+from explain.core.limits import MAX_TOP_K
 
 
 def run(args) -> dict:

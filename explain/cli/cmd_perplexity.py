@@ -1,9 +1,9 @@
 """`perplexity TEXT`: the text's perplexity and each token's surprisal (−log p, in nats)."""
 
-from explain import registry
 from explain.cli.common import CliError, add_json_flag, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
-from explain.perplexity import score
+from explain.core import registry
+from explain.next_token.perplexity import score
 
 
 def run(args) -> dict:

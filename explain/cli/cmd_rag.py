@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from explain import registry
-from explain.chunking import MAX_DOCUMENTS, UploadError, read_document
 from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import load_for_cli
-from explain.rag import MAX_K, answer, build_index, builtin_documents
+from explain.core import registry
+from explain.embeddings.chunking import MAX_DOCUMENTS, UploadError, read_document
+from explain.finetune.rag import MAX_K, answer, build_index, builtin_documents
 
 
 def _documents(paths: list[str] | None) -> dict[str, str]:

@@ -6,8 +6,8 @@ carries `bytes`; for byte-level tokenizers they concatenate to the UTF-8 text.
 """
 
 from explain.cli.common import CliError, add_json_flag, text_argument
-from explain.token_compare import ALL_TOKENIZERS, compare, text_counts
-from explain.tokens import load_tokenizer, tokenize
+from explain.tokenization.compare import ALL_TOKENIZERS, compare, text_counts
+from explain.tokenization.tokens import load_tokenizer, tokenize
 
 
 def _compare(text: str) -> dict:

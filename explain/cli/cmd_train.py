@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explain import corpora, tiny_gpt
 from explain.cli.common import CliError, add_json_flag, bounded_int
-from explain.training import MAX_BATCH, MAX_STEPS, TrainConfig, trainer_for_text
+from explain.training import corpora, tiny_gpt
+from explain.training.trainer import MAX_BATCH, MAX_STEPS, TrainConfig, trainer_for_text
 
 
 def _prompt_for(label: str) -> str:

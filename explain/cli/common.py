@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from explain.text_input import require_text
+from explain.core.text_input import require_text
 
 
 class CliError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from explain.loading import LoadedModel, ModelUnavailable, load_model
+from explain.core.loading import LoadedModel, ModelUnavailable, load_model
 
 
 def _progress(fraction: float, message: str) -> None:

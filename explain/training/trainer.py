@@ -1,0 +1,369 @@
+"""Training a tiny causal LM from scratch on a text, one step at a time, reporting through callbacks.
+
+minGPT-style: a `Trainer` owns the model, the optimiser and the data; `step()`
+does one gradient step on a random batch and returns a `StepRecord`; every
+`eval_every` steps it measures the validation loss (and perplexity = exp(loss)),
+every `sample_every` steps it generates a sample from a fixed prompt, every
+`snapshot_every` steps it records the attention on the prompt and a 2-D map of
+the embeddings. Callbacks (`on_step`, `on_eval`, `on_sample`, `on_snapshot`,
+`on_stop`) let a UI listen without the loop knowing about it. A NaN or exploding
+loss stops the run with an explanation. On the CPU a fixed seed gives the same
+losses, bit for bit.
+
+    >>> data = prepare_data(text)                       # char tokenizer + train/val ids
+    >>> model = tiny_gpt.build_model(tiny_gpt.preset("tiny"), data.vocab_size, seed=0)
+    >>> trainer = Trainer(model, data, TrainConfig(max_steps=300))
+    >>> trainer.add_callback("on_eval", lambda tr, rec: print(rec))
+    >>> trainer.run()
+
+Leaves out threads (see `core/jobs.py`), corpora (see `training/corpora.py`) and
+distributed or mixed-precision training.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from explain.core.device import pick_device
+from explain.training import char_tokenizer, tiny_gpt
+
+MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
+MAX_BATCH = 128  # bound on sequences per batch
+LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)  # the page offers these; high ones diverge
+EVENTS = ("on_step", "on_eval", "on_sample", "on_snapshot", "on_stop")
+
+
+@dataclass
+class TrainConfig:
+    max_steps: int = 500  # gradient steps in the run, at most MAX_STEPS
+    batch_size: int = 32  # sequences per step; each is block_size tokens long
+    learning_rate: float = 3e-3  # peak learning rate of AdamW
+    warmup_steps: int = 20  # linear warm-up from 0 to the peak
+    min_lr_ratio: float = 0.1  # cosine decay ends at this fraction of the peak
+    weight_decay: float = 0.01  # AdamW decay, on matrices only (not norms)
+    grad_clip: float = 1.0  # gradient norm bound; 0 disables
+    eval_every: int = 50  # steps between validation-loss measurements
+    eval_batches: int = 4  # batches averaged for the validation loss (always the same ones)
+    sample_every: int = 100  # steps between samples from the fixed prompt; 0 disables
+    sample_prompt: str = ""  # the fixed prompt; empty means the first characters of the validation text
+    sample_tokens: int = 120  # tokens generated per sample
+    temperature: float = 0.8  # sampling temperature for the samples
+    snapshot_every: int = 100  # steps between attention / embedding snapshots; 0 disables
+    seed: int = 0  # batches, sampling and (when the trainer builds it) the model's init
+    device: str | None = None  # "cpu", "cuda"...; None picks the best (explain.core.device.pick_device)
+    explode_factor: float = 3.0  # stop when the loss exceeds explode_factor x ln(vocab size)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Data:
+    tokenizer: Any  # a PreTrainedTokenizerFast (char-level unless loaded with a model)
+    train_ids: torch.Tensor  # (N_train,) int64 token ids
+    val_ids: torch.Tensor  # (N_val,) int64 token ids, the end of the text, never trained on
+    vocab_size: int  # rows of the embedding matrix
+
+    def describe(self) -> dict:
+        return {"train_tokens": len(self.train_ids), "val_tokens": len(self.val_ids), "vocab_size": self.vocab_size}
+
+
+@dataclass
+class StepRecord:
+    step: int  # steps done so far (1 after the first)
+    loss: float  # training loss of this step's batch (cross-entropy, nats per token)
+    lr: float  # learning rate used for this step
+    tokens_per_s: float  # training tokens per second, smoothed over recent steps
+    seconds: float  # wall time since the run started
+
+
+@dataclass
+class EvalRecord:
+    step: int
+    val_loss: float  # mean cross-entropy on the fixed validation batches
+    perplexity: float  # exp(val_loss): as uncertain as a fair choice among this many tokens
+    train_loss: float  # mean training loss since the previous evaluation
+
+
+@dataclass
+class SampleRecord:
+    step: int
+    prompt: str
+    text: str  # the generated continuation only
+
+
+@dataclass
+class Snapshot:
+    step: int
+    tokens: list[str]  # the prompt's characters, one per attention row
+    attentions: np.ndarray  # (L, H, T, T) attention weights on the prompt, rows sum to 1
+    embedding_2d: np.ndarray  # (V, 2) token embeddings projected on their two main axes (PCA)
+    vocab: list[str]  # (V,) the token of each embedding row
+
+
+@dataclass
+class TrainerState:
+    step: int = 0
+    done: bool = False  # no further step will run
+    stop_reason: str = ""  # "finished", "diverged", "stopped" (by request) or "" while running
+    message: str = ""  # the explanation shown to the user when the run stopped early
+    train_losses: list[float] = field(default_factory=list)  # one per step
+
+
+def split_ids(ids: list[int], val_fraction: float = 0.1) -> tuple[list[int], list[int]]:
+    """Train on the first (1 - val_fraction) of the tokens, validate on the rest.
+
+    >>> split_ids(list(range(10)), 0.2)
+    ([0, 1, 2, 3, 4, 5, 6, 7], [8, 9])
+    """
+    cut = len(ids) - max(1, int(len(ids) * val_fraction))
+    return ids[:cut], ids[cut:]
+
+
+def prepare_data(text: str, tokenizer: Any = None, val_fraction: float = 0.1) -> Data:
+    """Tokenize `text` (building a char tokenizer from it unless one is given) and split it."""
+    tokenizer = tokenizer or char_tokenizer.build_char_tokenizer(text)
+    ids = char_tokenizer.encode(tokenizer, text)
+    train, val = split_ids(ids, val_fraction)
+    as_tensor = lambda xs: torch.tensor(xs, dtype=torch.long)  # noqa: E731
+    return Data(tokenizer, as_tensor(train), as_tensor(val), len(tokenizer))
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay to min_lr_ratio x peak at max_steps.
+
+    >>> lr_at(0, TrainConfig(learning_rate=1.0, warmup_steps=10))
+    0.1
+    """
+    if step < cfg.warmup_steps:
+        return cfg.learning_rate * (step + 1) / cfg.warmup_steps
+    progress = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
+    floor = cfg.learning_rate * cfg.min_lr_ratio
+    return floor + (cfg.learning_rate - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW with weight decay on matrices (embeddings, linears) and none on norm gains."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=cfg.learning_rate, betas=(0.9, 0.99))
+
+
+def get_batch(ids: torch.Tensor, batch_size: int, block_size: int, generator: torch.Generator):
+    """Random windows of `ids`: x (B, T) and y (B, T), y being x shifted one token to the left."""
+    starts = torch.randint(len(ids) - block_size - 1, (batch_size,), generator=generator)
+    windows = ids[starts[:, None] + torch.arange(block_size + 1)]  # (B, T + 1), one gather
+    return windows[:, :-1], windows[:, 1:]
+
+
+def lm_loss(model: Any, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean next-token cross-entropy of `model` on x (B, T) against targets y (B, T)."""
+    logits = model(input_ids=x).logits  # (B, T, V)
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+
+
+def divergence_message(step: int, loss: float, lr: float) -> str:
+    """Why a run stopped when its loss blew up, and what to do."""
+    what = "became NaN (not a number)" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
+    return (
+        f"The loss {what} at step {step}: the learning rate ({lr:.3g}) is too high, so each update "
+        "overshoots and the weights run away. Lower the learning rate (e.g. 3e-3) and start again."
+    )
+
+
+class Trainer:
+    """Trains `model` on `data` step by step; listeners attach with `add_callback(event, fn(trainer, record))`."""
+
+    def __init__(self, model: Any, data: Data, config: TrainConfig) -> None:
+        if not 1 <= config.max_steps <= MAX_STEPS:
+            raise ValueError(f"max_steps must be between 1 and {MAX_STEPS:,}, got {config.max_steps}.")
+        if not 1 <= config.batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}, got {config.batch_size}.")
+        self.config = config
+        self.data = data
+        self.device = pick_device(config.device)
+        self.model = model.to(self.device).train()
+        self.block_size = model.config.max_position_embeddings
+        shortest = min(len(data.train_ids), len(data.val_ids))
+        if shortest < self.block_size + 2:
+            raise ValueError(f"The text is too short for a context of {self.block_size} tokens: give a longer text.")
+        self.optimizer = make_optimizer(self.model, config)
+        self.batch_gen = torch.Generator().manual_seed(config.seed)
+        self.sample_gen = torch.Generator().manual_seed(config.seed + 1)
+        self.state = TrainerState()
+        self.callbacks: dict[str, list[Callable]] = {event: [] for event in EVENTS}
+        self.prompt = config.sample_prompt or char_tokenizer.decode(data.tokenizer, data.val_ids[:24].tolist())
+        self._since_eval: list[float] = []
+        self._speed: float = 0.0
+        self._started = time.perf_counter()
+
+    def add_callback(self, event: str, fn: Callable[[Trainer, Any], None]) -> None:
+        if event not in self.callbacks:
+            raise ValueError(f"Unknown event '{event}'; events are: {', '.join(EVENTS)}.")
+        self.callbacks[event].append(fn)
+
+    def _emit(self, event: str, record: Any) -> None:
+        for fn in self.callbacks[event]:
+            fn(self, record)
+
+    def _train_step(self, lr: float) -> tuple[float, float]:
+        """One gradient step; returns (loss, seconds)."""
+        start = time.perf_counter()
+        x, y = get_batch(self.data.train_ids, self.config.batch_size, self.block_size, self.batch_gen)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        loss = lm_loss(self.model, x.to(self.device), y.to(self.device))
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.config.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
+        self.optimizer.step()
+        return loss.item(), time.perf_counter() - start
+
+    def step(self) -> StepRecord | None:
+        """Do one step (plus any evaluation, sample or snapshot due); None once the run is over."""
+        if self.state.done:
+            return None
+        cfg, n = self.config, self.state.step
+        lr = lr_at(n, cfg)
+        loss, seconds = self._train_step(lr)
+        self.state.step = n = n + 1
+        self.state.train_losses.append(loss)
+        self._since_eval.append(loss)
+        rate = cfg.batch_size * self.block_size / max(seconds, 1e-9)
+        self._speed = rate if self._speed == 0 else 0.9 * self._speed + 0.1 * rate
+        record = StepRecord(n, loss, lr, self._speed, time.perf_counter() - self._started)
+        self._emit("on_step", record)
+        if not math.isfinite(loss) or loss > cfg.explode_factor * math.log(self.data.vocab_size):
+            self.finish("diverged", divergence_message(n, loss, lr))
+            return record
+        self._periodic(n)
+        if n >= cfg.max_steps:
+            self.finish("finished")
+        return record
+
+    def _periodic(self, n: int) -> None:
+        cfg = self.config
+        if n == 1 or n % cfg.eval_every == 0 or n == cfg.max_steps:
+            self._emit("on_eval", self.evaluate())
+        if cfg.sample_every and (n == 1 or n % cfg.sample_every == 0 or n == cfg.max_steps):
+            self._emit("on_sample", SampleRecord(n, self.prompt, self.sample(self.prompt, cfg.sample_tokens)))
+        if cfg.snapshot_every and (n == 1 or n % cfg.snapshot_every == 0 or n == cfg.max_steps):
+            self._emit("on_snapshot", self.snapshot())
+
+    def finish(self, reason: str, message: str = "") -> None:
+        """End the run ("finished", "diverged" or "stopped"); tells the on_stop listeners once."""
+        if self.state.done:
+            return
+        self.state.done, self.state.stop_reason, self.state.message = True, reason, message
+        self._emit("on_stop", self.state)
+
+    def run(self, steps: int | None = None) -> TrainerState:
+        """Step until the run is over (or `steps` more steps are done)."""
+        for _ in range(steps if steps is not None else self.config.max_steps):
+            if self.step() is None or self.state.done:
+                break
+        return self.state
+
+    @torch.no_grad()
+    def evaluate(self) -> EvalRecord:
+        """Validation loss on the same `eval_batches` batches every time, so values compare."""
+        self.model.eval()
+        gen = torch.Generator().manual_seed(self.config.seed + 2)
+        losses = []
+        for _ in range(self.config.eval_batches):
+            x, y = get_batch(self.data.val_ids, self.config.batch_size, self.block_size, gen)
+            losses.append(lm_loss(self.model, x.to(self.device), y.to(self.device)).item())
+        self.model.train()
+        val = float(np.mean(losses))
+        train = float(np.mean(self._since_eval)) if self._since_eval else float("nan")
+        self._since_eval = []
+        return EvalRecord(self.state.step, val, math.exp(min(val, 50.0)), train)
+
+    def sample(self, prompt: str, n_tokens: int, temperature: float | None = None) -> str:
+        """Generate `n_tokens` after `prompt` (seeded by the trainer's sampling generator)."""
+        return generate(
+            self.model,
+            self.data.tokenizer,
+            prompt,
+            n_tokens,
+            temperature if temperature is not None else self.config.temperature,
+            self.sample_gen,
+        )
+
+    def snapshot(self) -> Snapshot:
+        """The attention on the prompt and the embedding map, as plain numpy arrays."""
+        tokens, attentions = attention_on(self.model, self.data.tokenizer, self.prompt)
+        vocab = self.data.tokenizer.convert_ids_to_tokens(list(range(self.data.vocab_size)))
+        return Snapshot(self.state.step, tokens, attentions, embedding_map(self.model), vocab)
+
+
+@torch.no_grad()
+def generate(model: Any, tokenizer: Any, prompt: str, n_tokens: int, temperature: float = 0.8, generator=None) -> str:
+    """Sample `n_tokens` continuing `prompt` one token at a time (the context cropped to the model's).
+
+    Id 0 (<unk> in our char tokenizers) is never sampled.
+    """
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    block = model.config.max_position_embeddings
+    ids = char_tokenizer.encode(tokenizer, prompt) or [0]
+    out: list[int] = []
+    for _ in range(n_tokens):
+        context = torch.tensor([(ids + out)[-block:]], device=device)
+        logits = model(input_ids=context).logits[0, -1].float().cpu()  # (V,)
+        logits[0] = float("-inf")  # never write <unk>: it stands for characters the text did not have
+        probs = torch.softmax(logits / max(temperature, 1e-3), dim=-1)
+        out.append(int(torch.multinomial(probs, 1, generator=generator)))
+    model.train(was_training)
+    return char_tokenizer.decode(tokenizer, out)
+
+
+@torch.no_grad()
+def attention_on(model: Any, tokenizer: Any, text: str) -> tuple[list[str], np.ndarray]:
+    """(characters, attentions (L, H, T, T)) of `model` on `text`, computed with eager attention."""
+    was_training, impl = model.training, model.config._attn_implementation
+    model.eval()
+    model.set_attn_implementation("eager")
+    ids = char_tokenizer.encode(tokenizer, text)[: model.config.max_position_embeddings] or [0]
+    device = next(model.parameters()).device
+    out = model(input_ids=torch.tensor([ids], device=device), output_attentions=True)
+    model.set_attn_implementation(impl)
+    model.train(was_training)
+    attentions = torch.stack([a[0] for a in out.attentions]).float().cpu().numpy()  # (L, H, T, T)
+    return tokenizer.convert_ids_to_tokens(ids), attentions
+
+
+def embedding_map(model: Any) -> np.ndarray:
+    """(V, 2): each token's embedding on the two main axes of all embeddings (PCA, signs fixed)."""
+    weights = model.get_input_embeddings().weight.detach().float().cpu().numpy()  # (V, d)
+    centred = weights - weights.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    axes = vt[:2]  # (2, d)
+    signs = np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])  # stable orientation between snapshots
+    return centred @ (axes * signs[:, None]).T
+
+
+def trainer_for_text(
+    text: str, model_config: tiny_gpt.TinyGPTConfig | None = None, config: TrainConfig | None = None
+) -> Trainer:
+    """The one-liner: a char tokenizer and a fresh tiny model for `text`, ready to `run()`.
+
+    The model's init uses `config.seed`, so the same seed gives the same run on the CPU.
+    """
+    config = config or TrainConfig()
+    data = prepare_data(text)
+    model = tiny_gpt.build_model(model_config or tiny_gpt.preset("tiny"), data.vocab_size, seed=config.seed)
+    return Trainer(model, data, config)

@@ -1,0 +1,105 @@
+"""LoRA fine-tuning on the real SmolLM2: only adapters train, the loss falls, held-out answers change.
+
+Kept small for 2 shared cores: 4 short dialogues, 4 steps, float32 on the CPU (so every run is
+the same), answers of a few greedy tokens.
+"""
+
+import json
+
+import pytest
+import torch
+
+from explain.finetune import lora as ft
+
+
+def test_the_dataset_is_big_enough_and_split_the_same_way_every_time():
+    dialogues = ft.read_dialogues()
+    train, held = ft.split_dialogues(dialogues)
+    assert len(dialogues) >= 100 and len(held) == len(dialogues) // 5
+    assert train == ft.split_dialogues(ft.read_dialogues())[0]
+    assert not {json.dumps(d) for d in train} & {json.dumps(d) for d in held}
+
+
+def test_only_assistant_tokens_are_labelled(smollm):
+    messages = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Ciao! Margherita?"}]
+    ids, labels = ft.encode_dialogue(smollm.tokenizer, messages, max_tokens=200)
+    learned = smollm.tokenizer.decode([i for i, y in zip(ids, labels) if y != ft.IGNORE])
+    assert learned == "Ciao! Margherita?<|im_end|>\n"
+    first = next(i for i, y in enumerate(labels) if y != ft.IGNORE)
+    assert smollm.tokenizer.decode(ids[:first]).endswith("Hi<|im_end|>\n<|im_start|>assistant\n")
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"text": "hi"}', "expected"),
+        ('{"messages": [{"role": "user", "content": "x"}]}', "assistant"),
+        ("{", "line 1"),
+    ],
+)
+def test_bad_dialogue_files_say_which_line(tmp_path, line, message):
+    path = tmp_path / "d.jsonl"
+    path.write_text(line + "\n")
+    with pytest.raises(ValueError, match=message):
+        ft.read_dialogues(path)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A fine-tuner after 4 steps on 4 short dialogues, with what it said and weighed before."""
+    train, held = ft.split_dialogues(ft.read_dialogues())
+    short = sorted(train, key=lambda d: len(json.dumps(d)))[:4]
+    config = ft.FinetuneConfig(steps=4, batch_size=4, learning_rate=3e-3, max_tokens=96, dtype="float32", device="cpu")
+    tuner = ft.LoraFinetuner.create(config, short)
+    question = held[1][:1]
+    before = {
+        "base": tuner.reply(question, adapted=False, max_new_tokens=8),
+        "adapted": tuner.reply(question, adapted=True, max_new_tokens=8),
+        "weights": {n: p.detach().clone() for n, p in tuner.lm.model.named_parameters() if "layers.3." in n},
+    }
+    tuner.run()
+    return tuner, question, before
+
+
+def test_only_adapter_parameters_train_and_base_weights_do_not_change(trained):
+    tuner, _, before = trained
+    trainable = [n for n, p in tuner.lm.model.named_parameters() if p.requires_grad]
+    assert trainable and all("lora_A" in n or "lora_B" in n for n in trainable)
+    counts = tuner.parameter_counts()
+    assert counts["trainable"] == 30 * 8 * ((576 + 576) + (576 + 192))  # q and v in each of 30 layers, r = 8
+    for name, old in before["weights"].items():
+        now = dict(tuner.lm.model.named_parameters())[name]
+        if "lora_B" in name:
+            assert not torch.equal(now, old), name  # the adapters moved...
+        elif "lora_" not in name:
+            assert torch.equal(now, old), name  # ...and the frozen weights did not
+
+
+def test_training_loss_falls(trained):
+    tuner, _, _ = trained
+    losses = [r.loss for r in tuner.history]
+    assert len(losses) == 4 and losses[-1] < losses[0] - 0.2, losses
+    assert tuner.history[-1].eta_seconds == 0 and all(r.tokens > 0 for r in tuner.history)
+
+
+def test_held_out_answer_changes_after_fine_tuning(trained):
+    tuner, question, before = trained
+    assert before["adapted"] == before["base"]  # B starts at zero: step 0 is the base model exactly
+    assert tuner.reply(question, adapted=False, max_new_tokens=8) == before["base"]
+    assert tuner.reply(question, adapted=True, max_new_tokens=8) != before["base"]
+
+
+def test_adapters_save_and_reload(trained):
+    tuner, question, _ = trained
+    folder = tuner.save("test run/1")
+    assert folder.name == "test-run-1" and "test-run-1" in ft.saved_adapters()
+    assert len(ft.saved_history("test-run-1")) == 4
+    again = ft.load_finetuned("test-run-1", device="cpu", dtype="float32")
+    mine = {n: p for n, p in tuner.lm.model.named_parameters() if "lora_B" in n}
+    theirs = {n: p for n, p in again.lm.model.named_parameters() if "lora_B" in n}
+    assert mine.keys() == theirs.keys() and all(torch.equal(mine[n], theirs[n]) for n in mine)
+
+
+def test_missing_adapter_is_a_clear_error():
+    with pytest.raises(ValueError, match="No saved adapter"):
+        ft.load_finetuned("never-saved", device="cpu", dtype="float32")
