@@ -23,7 +23,8 @@ from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 
-MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
+from explain.core.limits import MAX_SESSIONS
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 

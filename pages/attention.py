@@ -4,11 +4,11 @@ import streamlit as st
 
 from explain.attention import heads as attn
 from explain.core.analysis import analyze
-from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS
+from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS, MAX_VIEW_TOKENS
 from explain.core.text_input import EmptyTextError
 from ui import attention as views
 from ui.models import get_encoder, get_model
-from ui.page import header, notice_truncated
+from ui.page import header, notice_truncated, typed_text
 from ui.text import t
 from ui.urlstate import bind, mirror
 
@@ -54,7 +54,7 @@ right.text_area(
 lm = get_model(dtype="float32")  # float32 so the step-by-step check can hold to 1e-4
 try:
     with st.spinner(t("attention.computing")):
-        result = analyze(lm, st.session_state["attn_text"])
+        result = analyze(lm, typed_text("attn_text").text)
 except EmptyTextError:
     st.warning(t("attention.empty_text"))
     st.stop()
@@ -62,8 +62,8 @@ except EmptyTextError:
 if result.truncated:
     notice_truncated(result.total_tokens, result.n_tokens)
 caption = t("attention.tokens_info", n=result.n_tokens, limit=MAX_ANALYSIS_TOKENS)
-if result.n_tokens > attn.MAX_VIEW_TOKENS:
-    caption += " " + t("attention.view_cut", shown=attn.MAX_VIEW_TOKENS, n=result.n_tokens)
+if result.n_tokens > MAX_VIEW_TOKENS:
+    caption += " " + t("attention.view_cut", shown=MAX_VIEW_TOKENS, n=result.n_tokens)
 st.caption(caption)
 
 layers, heads = result.attentions.shape[:2]

@@ -5,12 +5,13 @@ import streamlit as st
 from explain.classroom import eliza
 from explain.core.chat import greedy_reply
 from explain.core.display import escape
+from explain.core.limits import MAX_MESSAGE_CHARS
 from explain.core.text_input import clean_text
 from ui.models import get_model
 from ui.page import header, show_error
 from ui.text import language, t
 
-MAX_REPLY_TOKENS = 60  # SmolLM2's answer length: a few seconds on a laptop CPU
+REPLY_TOKENS = 60  # SmolLM2's answer length: a few seconds on a laptop CPU
 LOG_KEY = "eliza_log"  # [{"user", "eliza", "rule", "llm"}], this session only
 
 
@@ -27,16 +28,16 @@ def _clear() -> None:
 header("eliza")
 with st.form("eliza_form", clear_on_submit=True):
     st.text_input(
-        t("eliza.message", limit=eliza.MAX_MESSAGE_CHARS),
+        t("eliza.message", limit=MAX_MESSAGE_CHARS),
         key="eliza_message",
-        max_chars=eliza.MAX_MESSAGE_CHARS,
+        max_chars=MAX_MESSAGE_CHARS,
         placeholder=t("eliza.placeholder"),
     )
     st.form_submit_button(t("eliza.send"), type="primary", key="eliza_send", on_click=_queue)
 log = st.session_state.setdefault(LOG_KEY, [])
 pending = st.session_state.pop("eliza_pending", None)
 if pending is not None:
-    text = clean_text(pending, eliza.MAX_MESSAGE_CHARS).text.strip()
+    text = clean_text(pending, MAX_MESSAGE_CHARS).text.strip()
     if not text:
         st.warning(t("eliza.empty"))
     else:
@@ -45,7 +46,7 @@ if pending is not None:
         entry = {"user": text, "eliza": reply.text, "rule": reply.rule, "llm": None}
         try:
             with st.spinner(t("eliza.thinking")):
-                entry["llm"] = greedy_reply(get_model(), [{"role": "user", "content": text}], MAX_REPLY_TOKENS)
+                entry["llm"] = greedy_reply(get_model(), [{"role": "user", "content": text}], REPLY_TOKENS)
         except Exception as exc:  # the model failing must not lose ELIZA's answer
             show_error(exc)
         log.append(entry)
@@ -54,7 +55,7 @@ left, right = st.columns(2)
 left.subheader(t("eliza.eliza_side"))
 left.caption(t("eliza.eliza_how"))
 right.subheader(t("eliza.llm_side"))
-right.caption(t("eliza.llm_how", tokens=MAX_REPLY_TOKENS))
+right.caption(t("eliza.llm_how", tokens=REPLY_TOKENS))
 for entry in reversed(log[-10:]):
     user = escape(entry["user"])
     with left.container(border=True):

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from ui import embeddings as views
+from ui import embeddings_search as search_views
 from ui.page import header
 from ui.text import t
 from ui.urlstate import bind, mirror
 
-VIEWS = {"map": views.token_map_view, "similarity": views.similarity_view, "search": views.search_view,
-         "analogy": views.analogy_view}  # fmt: skip
+VIEWS = {"map": views.token_map_view, "similarity": views.similarity_view, "search": search_views.search_view,
+         "analogy": search_views.analogy_view}  # fmt: skip
 
 header("embeddings")
 bind("emb_view", "map", choices=list(VIEWS))

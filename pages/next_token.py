@@ -3,12 +3,12 @@
 import streamlit as st
 
 from explain.core.analysis import analyze
-from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS, MAX_TOP_K
-from explain.core.sampling import MAX_TEMPERATURE, SamplingConfig
-from explain.core.text_input import clean_text
+from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEMPERATURE, MAX_TEXT_CHARS, MAX_TOP_K
+from explain.core.sampling import SamplingConfig
 from ui import next_token as views
+from ui import next_token_chat as chat_views
 from ui.models import get_model
-from ui.page import header, notice_truncated, show_error
+from ui.page import header, notice_truncated, show_error, typed_text
 from ui.text import language, t
 from ui.urlstate import bind, mirror
 
@@ -59,7 +59,7 @@ config = SamplingConfig(
     st.session_state.nt_temp, st.session_state.nt_topk, st.session_state.nt_topp, st.session_state.nt_seed
 )
 
-text = clean_text(st.session_state["nt_text"]).text
+text = typed_text("nt_text").text
 
 
 def render_tab(index: int) -> None:
@@ -67,9 +67,9 @@ def render_tab(index: int) -> None:
     if index == 3:
         return views.render_perplexity(lm)
     if index == 4:
-        return views.render_chat(lm, config)
+        return chat_views.render_chat(lm, config)
     if index == 5:
-        return views.render_limits(lm)
+        return chat_views.render_limits(lm)
     if not text.strip():
         return st.info(t("next_token.empty"))
     with st.spinner(t("next_token.running")):

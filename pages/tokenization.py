@@ -6,11 +6,10 @@ import streamlit as st
 
 from explain.core.limits import MAX_TEXT_CHARS
 from explain.core.paths import ASSETS
-from explain.core.text_input import clean_text
 from explain.tokenization.compare import ALL_TOKENIZERS
 from explain.tokenization.letter_count import random_letters
 from ui import tokenization as views
-from ui.page import header, show_error
+from ui.page import header, show_error, typed_text
 from ui.text import t
 from ui.urlstate import bind, mirror
 
@@ -66,10 +65,10 @@ left.selectbox(
     format_func=lambda k: t(f"tokenization.preset_{k}"),
 )
 left.button(t("tokenization.new_letters"), key="tok_new_letters", on_click=_new_letters)
-raw = right.text_area(
+right.text_area(
     t("tokenization.input", limit=views.number(MAX_TEXT_CHARS)), key="tok_text", height=110, on_change=_on_text
 )
-cleaned = clean_text(raw)
+cleaned = typed_text("tok_text")
 text = cleaned.text
 if cleaned.truncated:
     st.info(t("tokenization.truncated", total=views.number(cleaned.original_chars), limit=views.number(MAX_TEXT_CHARS)))

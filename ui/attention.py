@@ -15,6 +15,7 @@ from explain.attention import heads as attn
 from explain.attention.recompute import UnsupportedModel, max_difference, record_queries_keys, step_by_step
 from explain.core.analysis import Analysis, analyze
 from explain.core.display import visible
+from explain.core.limits import MAX_VIEW_TOKENS
 from explain.core.loading import LoadedModel
 from ui.text import t
 
@@ -34,7 +35,7 @@ def on_grid_select() -> None:
 
 
 def _view_tokens(result: Analysis) -> int:
-    return min(result.n_tokens, attn.MAX_VIEW_TOKENS)
+    return min(result.n_tokens, MAX_VIEW_TOKENS)
 
 
 def _mask(causal: bool, n: int):
@@ -125,31 +126,27 @@ def _steps_table(result: Analysis, steps, model_row: np.ndarray) -> pd.DataFrame
     )
 
 
-def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None:
-    try:
-        with st.spinner(t("attention.recording")):
-            qk = record_queries_keys(lm, result.text)
-    except UnsupportedModel as exc:
-        st.info(t("attention.steps_unsupported", detail=str(exc)))
-        return
+def _query_position(result: Analysis) -> int:
+    """The position whose row is recomputed (default: the last token, which sees the whole text)."""
     T = result.n_tokens
     if not 0 <= st.session_state.get("attn_query", -1) < T:
-        st.session_state["attn_query"] = T - 1  # default: the last token, which sees the whole text
-    position = st.selectbox(
+        st.session_state["attn_query"] = T - 1
+    return st.selectbox(
         t("attention.steps_query"),
         list(range(T)),
         key="attn_query",
         format_func=lambda q: f"{q}: {visible(result.tokens[q])}",
     )
-    steps = step_by_step(qk, layer, head, position)
+
+
+def _steps_intro(qk, steps, layer: int, head: int) -> None:
     kv = steps.kv_head
-    heads = qk.queries.shape[1]
     st.markdown(
         t(
             "attention.steps_intro",
             layer=layer,
             head=head,
-            heads=heads,
+            heads=qk.queries.shape[1],
             kv_heads=qk.keys.shape[1],
             kv_head=kv,
             first_head=kv * qk.groups,
@@ -157,8 +154,12 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
             d=steps.query.shape[0],
         )
     )
+
+
+def _steps_vectors(result: Analysis, steps, position: int) -> None:
+    """Step 1: the query and the keys it is compared with, as coloured strips."""
     st.markdown(t("attention.steps_1"))
-    shown = min(position + 1, attn.MAX_VIEW_TOKENS - 1)
+    shown = min(position + 1, MAX_VIEW_TOKENS - 1)
     first_key = position + 1 - shown
     if first_key > 0:
         st.caption(t("attention.steps_keys_cut", shown=shown))
@@ -167,6 +168,10 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
         f"k {j}: {visible(result.tokens[j])}" for j in range(first_key, position + 1)
     ]
     st.plotly_chart(figs.vector_strip(vectors, row_labels), key="attn_vectors")
+
+
+def _steps_formula(result: Analysis, steps) -> None:
+    """Step 2: the formula, worked through for the key that gets the most weight."""
     st.markdown(t("attention.steps_2"))
     st.latex(
         r"w_j=\operatorname{softmax}_j\!\left(\frac{q_t\cdot k_j}{\sqrt{d}}+m_{tj}\right),\quad "
@@ -185,19 +190,15 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
             weight=steps.weights[best],
         )
     )
+
+
+def _steps_check(result: Analysis, steps, layer: int, head: int, position: int) -> None:
+    """Our row beside the model's: bars, the full table, and the largest difference."""
     model_row = result.attentions[layer, head, position]
     n = _view_tokens(result)
-    st.plotly_chart(
-        figs.step_bars(
-            result.tokens[:n],
-            steps.scaled[:n],
-            steps.weights[:n],
-            model_row[:n],
-            position,
-            (t("attention.col_weight"), t("attention.col_model")),
-        ),
-        key="attn_bars",
-    )
+    labels = (t("attention.col_weight"), t("attention.col_model"))
+    bars = figs.step_bars(result.tokens[:n], steps.scaled[:n], steps.weights[:n], model_row[:n], position, labels)
+    st.plotly_chart(bars, key="attn_bars")
     st.caption(t("attention.steps_table"))
     st.dataframe(_steps_table(result, steps, model_row), hide_index=True, height=320)
     diff = max_difference(steps, model_row)
@@ -205,6 +206,21 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
         st.success(t("attention.steps_check_ok", diff=diff, total=float(steps.weights.sum())))
     else:
         st.error(t("attention.steps_check_bad", diff=diff))
+
+
+def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None:
+    try:
+        with st.spinner(t("attention.recording")):
+            qk = record_queries_keys(lm, result.text)
+    except UnsupportedModel as exc:
+        st.info(t("attention.steps_unsupported", detail=str(exc)))
+        return
+    position = _query_position(result)
+    steps = step_by_step(qk, layer, head, position)
+    _steps_intro(qk, steps, layer, head)
+    _steps_vectors(result, steps, position)
+    _steps_formula(result, steps)
+    _steps_check(result, steps, layer, head, position)
 
 
 def causal_view(lm: LoadedModel, encoder: LoadedModel, text: str) -> None:

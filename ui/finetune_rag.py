@@ -11,13 +11,13 @@ import re
 import streamlit as st
 
 from explain.core.display import escape
+from explain.core.limits import MAX_DOCUMENTS, MAX_K, MAX_QUESTION_CHARS, MAX_UPLOAD_BYTES
 from explain.core.loading import LoadedModel
-from explain.core.text_input import clean_text
-from explain.embeddings.chunking import MAX_DOCUMENTS, MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, UploadError, check_upload
+from explain.embeddings.chunking import UPLOAD_SUFFIXES, UploadError, check_upload
 from explain.finetune import rag
 from explain.finetune.figures import scores_figure
 from ui.models import get_encoder, get_model
-from ui.page import show_error
+from ui.page import show_error, typed_text
 from ui.text import t
 from ui.urlstate import bind, mirror
 
@@ -49,7 +49,7 @@ def _uploaded_documents() -> dict[str, str]:
             documents[f.name] = check_upload(f.name, f.getvalue())
         except UploadError as exc:
             st.warning(escape(str(exc)))
-    pasted = clean_text(st.session_state.get("rag_paste", "")).text
+    pasted = typed_text("rag_paste").text
     if pasted.strip():
         documents["pasted.txt"] = pasted
     return documents
@@ -82,16 +82,14 @@ def question_box() -> None:
         placeholder=t("finetune.rag_pick"),
         on_change=lambda: st.session_state.update(rag_question=st.session_state["rag_example"] or ""),
     )
-    st.text_input(
-        t("finetune.rag_question", n=rag.MAX_QUESTION_CHARS), key="rag_question", max_chars=rag.MAX_QUESTION_CHARS
-    )
+    st.text_input(t("finetune.rag_question", n=MAX_QUESTION_CHARS), key="rag_question", max_chars=MAX_QUESTION_CHARS)
     bind("rag_k", 2, cast=int)
-    st.slider(t("finetune.rag_k"), 1, rag.MAX_K, key="rag_k")
+    st.slider(t("finetune.rag_k"), 1, MAX_K, key="rag_k")
     mirror("rag_question", "rag_k", "rag_mine")
 
 
 def ask(documents: dict[str, str]) -> None:
-    question = clean_text(st.session_state.get("rag_question", ""), rag.MAX_QUESTION_CHARS).text.strip()
+    question = typed_text("rag_question", MAX_QUESTION_CHARS).text.strip()
     if not question:
         st.warning(t("finetune.rag_empty"))
         return

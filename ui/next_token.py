@@ -1,4 +1,6 @@
-"""The next-token page's tabs: distribution, step-by-step generation, logit lens, perplexity, chat, limits.
+"""The next-token page's tabs: distribution, generation step by step, logit lens, perplexity.
+
+The chat and limits tabs are in `ui/next_token_chat.py`.
 
 Streamlit glue only: each `render_*` reads widgets, calls `explain/` and draws.
 Generation and chat state live in st.session_state under `nt_*` keys.
@@ -11,25 +13,20 @@ import math
 import numpy as np
 import streamlit as st
 
-from explain.core import chat
 from explain.core.analysis import Analysis, softmax
 from explain.core.display import escape, token_chips_html, visible
 from explain.core.generation import Step, make_step, next_logits, step_rng, stream, text_deltas
+from explain.core.limits import MAX_AUTO_TOKENS
 from explain.core.loading import LoadedModel
 from explain.core.sampling import SamplingConfig, pick, reshape
-from explain.core.text_input import clean_text
-from explain.next_token import hallucination, logit_lens, perplexity
+from explain.next_token import logit_lens, perplexity
 from explain.next_token.figures import distribution_figure, lens_figure, perplexity_bars, surprisal_colours
-from ui.page import notice_truncated
+from ui.page import notice_truncated, typed_text
 from ui.text import t
 from ui.urlstate import bind
 
 SHOWN_BARS = 15  # bars in the distribution chart
 CANDIDATE_BUTTONS = 8  # clickable candidates in the generation tab
-MAX_AUTO_TOKENS = 50  # bound of one "generate N tokens" run
-MAX_CHAT_CHARS = 500  # one chat message
-MAX_CHAT_TURNS = 6  # messages kept in the conversation (older ones are dropped)
-CHAT_REPLY_TOKENS = 100  # bound of one streamed reply
 PROMPT_GREY = "#e6e6e6"
 
 
@@ -85,7 +82,7 @@ def _chips(lm: LoadedModel, analysis: Analysis, steps: list[Step]) -> str:
     return token_chips_html(tokens, titles, colours)
 
 
-def _set_flag(key: str) -> None:
+def set_flag(key: str) -> None:
     """Button callback: remember a click until the script reads it (survives an extra rerun)."""
     st.session_state[key] = True
 
@@ -147,7 +144,7 @@ def _generation_buttons(lm, ids: list[int], logits: np.ndarray, state: dict, con
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     st.session_state.setdefault("nt_auto_n", 20)
     count = left.number_input(t("next_token.auto_count", limit=MAX_AUTO_TOKENS), 1, MAX_AUTO_TOKENS, key="nt_auto_n")
-    right.button(t("next_token.auto"), key="nt_auto", icon="▶️", on_click=_set_flag, args=("nt_auto_go",))
+    right.button(t("next_token.auto"), key="nt_auto", icon="▶️", on_click=set_flag, args=("nt_auto_go",))
     if st.session_state.pop("nt_auto_go", False):
         _auto_generate(lm, ids, state, config, int(count))
     st.caption(t("next_token.seed_note", seed=config.seed))
@@ -194,8 +191,8 @@ def _surprisal_chips(result: perplexity.PerplexityResult) -> str:
 def render_perplexity(lm: LoadedModel) -> None:
     st.markdown(t("next_token.ppl_explain"))
     bind("nt_ppl_text", t("next_token.ppl_default"))
-    raw = st.text_area(t("next_token.ppl_input"), key="nt_ppl_text", height=90)
-    cleaned = clean_text(raw)
+    st.text_area(t("next_token.ppl_input"), key="nt_ppl_text", height=90)
+    cleaned = typed_text("nt_ppl_text")
     if not cleaned.text.strip():
         st.info(t("next_token.empty"))
         return
@@ -233,74 +230,3 @@ def _perplexity_comparison(lm: LoadedModel) -> None:
         right.markdown(f"**{escape(name)}** · PPL {scores[name].perplexity:,.1f}")
         right.html(_surprisal_chips(scores[name]))
     st.markdown(t("next_token.compare_explain"))
-
-
-# --- chat ---------------------------------------------------------------------------------------------------------
-
-
-def _chat_submitted() -> None:
-    """chat_input callback: file the (cleaned, bounded) question; the script then streams the answer."""
-    text = clean_text(st.session_state.get("nt_chat_input") or "", MAX_CHAT_CHARS).text
-    history = st.session_state.setdefault("nt_chat", [])
-    if text.strip():
-        history.append({"role": "user", "content": text})
-        del history[:-MAX_CHAT_TURNS]
-
-
-def render_chat(lm: LoadedModel, config: SamplingConfig) -> None:
-    st.markdown(t("next_token.chat_explain", turns=MAX_CHAT_TURNS, tokens=CHAT_REPLY_TOKENS, chars=MAX_CHAT_CHARS))
-    history: list[dict] = st.session_state.setdefault("nt_chat", [])
-    left, right = st.columns([3, 1])
-    show_raw = left.toggle(t("next_token.chat_raw"), key="nt_chat_raw")
-    right.button(t("next_token.chat_clear"), key="nt_chat_clear", disabled=not history, on_click=history.clear)
-    for message in history:
-        with st.chat_message(message["role"]):
-            st.text(message["content"])
-    if history and history[-1]["role"] == "user":  # a question waiting for its answer
-        with st.chat_message("assistant"):
-            reply = st.write_stream(chat.stream_reply(lm, history, config, CHAT_REPLY_TOKENS))
-        history.append({"role": "assistant", "content": reply if isinstance(reply, str) else "".join(reply)})
-    st.chat_input(
-        t("next_token.chat_placeholder"), key="nt_chat_input", max_chars=MAX_CHAT_CHARS, on_submit=_chat_submitted
-    )
-    if show_raw:
-        messages = history or [{"role": "user", "content": t("next_token.chat_example")}]
-        st.caption(t("next_token.chat_raw_caption"))
-        st.html(token_chips_html(chat.template_tokens(lm, messages)))
-
-
-# --- limits -------------------------------------------------------------------------------------------------------
-
-
-@st.cache_resource
-def _answer_store() -> dict:
-    """Greedy answers are deterministic: keep them for every session, keyed by (model, device, dtype, question)."""
-    return {}
-
-
-def render_limits(lm: LoadedModel) -> None:
-    st.markdown(t("next_token.limits_explain", tokens=hallucination.ANSWER_TOKENS))
-    store = _answer_store()
-    keys = [(lm.name, lm.device, lm.dtype_name, q.key) for q in hallucination.QUESTIONS]
-    answers = [store.get(k) for k in keys]
-    if any(a is None for a in answers):
-        st.button(
-            t("next_token.limits_run"), key="nt_limits_run", icon="❓", on_click=_set_flag, args=("nt_limits_go",)
-        )
-        if not st.session_state.pop("nt_limits_go", False):
-            return
-        bar = st.progress(0.0, text=t("next_token.limits_running"))
-        for n, (key, question) in enumerate(zip(keys, hallucination.QUESTIONS)):
-            answers[n] = answers[n] or hallucination.ask(lm, question)
-            store[key] = answers[n]
-            bar.progress((n + 1) / len(keys), text=t("next_token.limits_running"))
-        bar.empty()
-    for answer in answers:
-        with st.container(border=True):
-            st.markdown(f"**{t('next_token.limits_question')}** {escape(answer['prompt'])}")
-            left, right = st.columns(2)
-            left.markdown(f"**{t('next_token.limits_model')}**")
-            left.text(answer["answer"])
-            right.markdown(f"**{t('next_token.limits_truth')}**")
-            right.text(t(f"next_token.truth_{answer['key']}", truth=answer["truth"]))
-            st.caption(t(f"next_token.why_{answer['key']}"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core.display import escape
+from explain.core.limits import MAX_TEXT_CHARS
+from explain.core.text_input import CleanText, clean_text
 from ui.text import t
 
 
@@ -41,6 +43,15 @@ def header(section: str) -> None:
 def show_error(exc: BaseException) -> None:
     """A clear message instead of a traceback (the details stay in the server log)."""
     st.error(t("common.error", detail=escape(str(exc))[:300]))
+
+
+def typed_text(key: str, limit: int = MAX_TEXT_CHARS) -> CleanText:
+    """What the visitor typed into the widget `key`, cleaned here, once, where it enters the app.
+
+    The one edge for typed text (the CLI's is `cli/common.text_argument`, uploads' is
+    `embeddings/chunking.check_upload`): functions in `explain/` trust the text they are given.
+    """
+    return clean_text(st.session_state.get(key) or "", limit)
 
 
 def notice_truncated(total: int, shown: int) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from explain.core import registry
 from explain.core.display import token_chips_html, visible
+from explain.core.limits import BPE_MAX_CORPUS_BYTES, MAX_CHIPS, MAX_MERGES
 from explain.tokenization import bpe
 from explain.tokenization import compare as tc
 from explain.tokenization.ids import coverage, decode_ids, parse_ids, utf8_rows
@@ -20,7 +21,7 @@ from explain.tokenization.tax import messages, relative_to, tax_figure, token_ta
 from ui.models import convert_with_progress, get_model
 from ui.text import language, t
 
-UPLOAD_MB = 10  # files up to this size are accepted; only the first bpe.MAX_CORPUS_BYTES are used
+UPLOAD_MB = 10  # files up to this size are accepted; only the first BPE_MAX_CORPUS_BYTES are used
 
 
 def ensure_tokenizer_files() -> None:
@@ -56,7 +57,7 @@ def _counts_table(text: str, results: dict[str, list[tc.Piece]]) -> pd.DataFrame
 def _tokens_table(pieces: list[tc.Piece]) -> pd.DataFrame:
     rows = [
         {"#": i, "id": p.id, t("tokenization.col_token"): p.text, "bytes": " ".join(f"{b:02X}" for b in p.bytes)}
-        for i, p in enumerate(pieces[: tc.MAX_CHIPS])
+        for i, p in enumerate(pieces[:MAX_CHIPS])
     ]
     return pd.DataFrame(rows)
 
@@ -69,8 +70,8 @@ def token_view(text: str, name: str) -> None:
     for column, key in zip(columns, ["characters", "words", "tokens", "chars_per_token", "tokens_per_word"]):
         column.metric(t(f"tokenization.col_{key}"), counts[key])
     html(tc.chips_html(pieces, text))
-    if len(pieces) > tc.MAX_CHIPS:
-        st.caption(t("tokenization.chips_cut", shown=number(tc.MAX_CHIPS), total=number(len(pieces))))
+    if len(pieces) > MAX_CHIPS:
+        st.caption(t("tokenization.chips_cut", shown=number(MAX_CHIPS), total=number(len(pieces))))
     st.caption(t("tokenization.chips_help"))
     with st.expander(t("tokenization.ids_table")):
         st.dataframe(_tokens_table(pieces), hide_index=True, width="stretch")
@@ -223,11 +224,11 @@ def _step_details(steps: list[bpe.MergeStep], k: int, sample: str) -> None:
 
 def bpe_trainer() -> None:
     """Train on a corpus, then step through the merges with a slider."""
-    st.caption(t("tokenization.bpe_bound", limit=number(bpe.MAX_CORPUS_BYTES), merges=number(bpe.MAX_MERGES)))
+    st.caption(t("tokenization.bpe_bound", limit=number(BPE_MAX_CORPUS_BYTES), merges=number(MAX_MERGES)))
     text, truncated = _bpe_corpus()
     if truncated:
-        st.info(t("tokenization.bpe_truncated", limit=number(bpe.MAX_CORPUS_BYTES)))
-    merges = st.number_input(t("tokenization.bpe_merges"), 1, bpe.MAX_MERGES, key="tok_bpe_merges")
+        st.info(t("tokenization.bpe_truncated", limit=number(BPE_MAX_CORPUS_BYTES)))
+    merges = st.number_input(t("tokenization.bpe_merges"), 1, MAX_MERGES, key="tok_bpe_merges")
     sample = st.text_input(t("tokenization.bpe_sample"), key="tok_bpe_sample", max_chars=300)
     if not text.strip():
         st.info(t("tokenization.bpe_empty"))

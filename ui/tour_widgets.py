@@ -20,25 +20,23 @@ from explain.core import registry
 from explain.core.analysis import analyze, softmax, top_candidates
 from explain.core.chat import greedy_reply
 from explain.core.display import escape, token_chips_html
-from explain.core.text_input import clean_text
+from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
 from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
 from explain.embeddings.sentences import cosine_matrix, embed_texts
 from explain.tokenization.tokens import load_tokenizer, tokenize
 from ui.models import get_encoder, get_model
+from ui.page import typed_text
 from ui.presenter import show_chart
 from ui.text import language, t
-
-MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a document
-MAX_WORDS = 8  # words compared in the embeddings widget
 
 
 def _text(key: str, default_key: str, chars: int = MAX_WIDGET_CHARS) -> str:
     """A bounded text box whose default is a translated example; returns the cleaned text ('' if empty)."""
     if key not in st.session_state:
         st.session_state[key] = t(f"tour.{default_key}")
-    raw = st.text_input(t("tour.your_text", limit=chars), key=key, max_chars=chars)
-    text = clean_text(raw, chars).text.strip()
+    st.text_input(t("tour.your_text", limit=chars), key=key, max_chars=chars)
+    text = typed_text(key, chars).text.strip()
     if not text:
         st.warning(t("tour.empty"))
     return text

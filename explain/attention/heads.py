@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_VIEW_TOKENS = 64  # tokens the heatmap and head view draw (the grid uses every analysed token)
 STATISTICS = ("entropy", "previous", "first", "induction")  # names of the per-head statistics
 
 PRONOUN_TEXT = "The animal didn't cross the street because it was too tired"

@@ -29,7 +29,7 @@ import torch
 from explain.core.analysis import encode
 from explain.core.limits import MAX_ANALYSIS_TOKENS
 from explain.core.loading import LoadedModel
-from explain.core.text_input import require_text
+from explain.core.text_input import require_nonempty
 
 
 class UnsupportedModel(ValueError):
@@ -103,7 +103,7 @@ def _numpy(x: torch.Tensor) -> np.ndarray:
 
 def record_queries_keys(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TOKENS) -> QueryKeys:
     """Queries and keys of every layer for `text` (first `limit` tokens), cached per text like `analyze`."""
-    cleaned = require_text(text).text
+    cleaned = require_nonempty(text)
     key = ("queries_keys", cleaned, limit)
     cached = lm.results.get(key)
     if cached is not None:

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from explain.core.limits import MAX_MESSAGE_CHARS
 from explain.core.paths import ASSETS
 
 RULES_DIR = ASSETS / "eliza"
-MAX_MESSAGE_CHARS = 500  # longer messages are cut: a rule reads a sentence, not an essay
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 
 

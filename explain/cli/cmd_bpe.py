@@ -8,6 +8,7 @@ says whether Hugging Face `tokenizers` learned the same list.
 from pathlib import Path
 
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.core.limits import BPE_MAX_CORPUS_BYTES, MAX_MERGES
 from explain.tokenization import bpe
 
 
@@ -32,7 +33,7 @@ def run(args) -> dict:
     return {
         "corpus": args.file or args.corpus,
         "corpus_bytes": len(text.encode("utf-8")),
-        "truncated_to_bytes": bpe.MAX_CORPUS_BYTES if truncated else None,
+        "truncated_to_bytes": BPE_MAX_CORPUS_BYTES if truncated else None,
         "merges_requested": args.merges,
         "merges_learned": len(steps),
         "agrees_with_tokenizers": [s.pair for s in steps] == reference,
@@ -43,7 +44,7 @@ def run(args) -> dict:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("bpe", help="train a byte-level BPE tokenizer and list its merges")
     parser.add_argument("--corpus", default="english", help=f"built-in corpus: {', '.join(bpe.CORPORA)}")
-    parser.add_argument("--file", help=f"train on a UTF-8 text file instead (first {bpe.MAX_CORPUS_BYTES:,} bytes)")
-    parser.add_argument("--merges", type=bounded_int(1, bpe.MAX_MERGES), default=100, help=f"1..{bpe.MAX_MERGES}")
+    parser.add_argument("--file", help=f"train on a UTF-8 text file instead (first {BPE_MAX_CORPUS_BYTES:,} bytes)")
+    parser.add_argument("--merges", type=bounded_int(1, MAX_MERGES), default=100, help=f"1..{MAX_MERGES}")
     add_json_flag(parser)
     parser.set_defaults(handler=run)

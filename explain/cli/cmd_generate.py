@@ -4,9 +4,9 @@ from explain.cli.common import CliError, add_json_flag, bounded_float, bounded_i
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
 from explain.core.analysis import encode
-from explain.core.generation import MAX_NEW_TOKENS, generate
-from explain.core.limits import MAX_ANALYSIS_TOKENS
-from explain.core.sampling import MAX_TEMPERATURE, SamplingConfig
+from explain.core.generation import generate
+from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_NEW_TOKENS, MAX_TEMPERATURE
+from explain.core.sampling import SamplingConfig
 
 
 def run(args) -> dict:

@@ -5,8 +5,9 @@ Prints {"sessions", "requests", "errors", "p50_ms", "p95_ms", "peak_rss_mb", ...
 localhost port and stops it afterwards.
 """
 
-from bench.loadtest import MAX_SESSIONS, LoadConfig, check_loopback, run_loadtest
+from bench.loadtest import LoadConfig, check_loopback, run_loadtest
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.core.limits import MAX_SESSIONS
 
 
 def run(args) -> dict:

@@ -12,14 +12,11 @@ from pathlib import Path
 from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
-from explain.core.limits import MAX_TOP_K
+from explain.core.limits import MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_QUERY_CHARS, MAX_TOP_K
 from explain.core.text_input import clean_text
 from explain.embeddings.search import common_words, nearest_texts, parse_items, word_vectors
 from explain.embeddings.sentences import embed_texts
-from explain.embeddings.token_table import MAX_QUERY_CHARS, neighbours_in_vocabulary, query_vector
-
-MAX_CANDIDATES = 20_000  # lines read from --candidates
-MAX_CANDIDATE_BYTES = 5_000_000  # size of --candidates read at most
+from explain.embeddings.token_table import neighbours_in_vocabulary, query_vector
 
 
 def _candidates(path: str | None) -> list[str]:

@@ -5,8 +5,9 @@ from pathlib import Path
 from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import load_for_cli
 from explain.core import registry
-from explain.embeddings.chunking import MAX_DOCUMENTS, UploadError, read_document
-from explain.finetune.rag import MAX_K, answer, build_index, builtin_documents
+from explain.core.limits import MAX_DOCUMENTS, MAX_K
+from explain.embeddings.chunking import UploadError, read_document
+from explain.finetune.rag import answer, build_index, builtin_documents
 
 
 def _documents(paths: list[str] | None) -> dict[str, str]:

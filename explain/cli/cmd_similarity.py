@@ -5,7 +5,7 @@ from __future__ import annotations
 from explain.cli.common import CliError, add_json_flag, text_argument
 from explain.cli.models_arg import load_for_cli
 from explain.core import registry
-from explain.embeddings.search import MAX_ITEM_CHARS, MAX_ITEMS
+from explain.core.limits import MAX_ITEM_CHARS, MAX_ITEMS
 from explain.embeddings.sentences import cosine_matrix, embed_texts
 
 

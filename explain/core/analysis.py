@@ -21,7 +21,7 @@ import torch
 
 from explain.core.limits import MAX_ANALYSIS_TOKENS
 from explain.core.loading import LoadedModel
-from explain.core.text_input import require_text
+from explain.core.text_input import require_nonempty
 
 
 @dataclass
@@ -64,7 +64,7 @@ def analyze(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TOKENS) -> Ana
 
     Raises EmptyTextError for empty text. Repeated calls with the same text are free.
     """
-    cleaned = require_text(text).text
+    cleaned = require_nonempty(text)
     key = ("analysis", cleaned, limit)
     cached = lm.results.get(key)
     if cached is not None:

@@ -1,14 +1,22 @@
-"""A small thread-safe least-recently-used cache for results that are costly to recompute.
+"""Keeping results that are costly to recompute: in memory (a small LRU) and on disk (.npy arrays).
 
-Covers get/put with a size bound. Leaves out expiry by time.
+The one cache helper of the app: the UMAP layouts, the sentence vectors of the common words and
+the analyses of each model go through here. A file on disk is trusted only when it loads, has
+the expected shape and holds finite numbers that are not all zero; anything else is recomputed
+and replaced atomically (write to a temporary name, then rename), so a second process never reads
+half a file. Leaves out expiry by time and the cache folder itself (see `core/paths.py`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 
 class LRU:
@@ -39,3 +47,42 @@ class LRU:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def safe_name(name: str, limit: int = 80) -> str:
+    """`name` as a file-name piece: letters, digits, '-', '_' and '.' kept, the rest '_'.
+
+    >>> safe_name("trained/pizza shop")
+    'trained_pizza_shop'
+    """
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:limit]
+
+
+def load_array(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The array saved at `path` if it is sound (that shape, finite, not all zero), else None."""
+    if not path.is_file():
+        return None
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    if array.shape != shape or not np.isfinite(array).all() or (array.size and not np.any(array)):
+        return None
+    return array
+
+
+def save_array(path: Path, array: np.ndarray) -> None:
+    """Save atomically: a reader sees the old file or the whole new one, never half of it."""
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npy")
+    np.save(tmp, array)
+    os.replace(tmp, path)
+
+
+def cached_array(path: Path, shape: tuple[int, ...], compute: Callable[[], np.ndarray]) -> tuple[np.ndarray, str]:
+    """(array, "disk") when `path` holds a sound copy, else (compute(), "computed") saved to `path`."""
+    array = load_array(path, shape)
+    if array is not None:
+        return array, "disk"
+    array = compute()
+    save_array(path, array)
+    return array, "computed"

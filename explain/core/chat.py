@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import torch
 
+from explain.core.limits import MAX_REPLY_TOKENS
 from explain.core.loading import LoadedModel
-
-MAX_REPLY_TOKENS = 200  # upper bound on any reply, so a demo never runs away
 
 
 def chat_ids(lm: LoadedModel, messages: list[dict[str, str]]) -> list[int]:

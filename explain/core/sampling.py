@@ -18,8 +18,6 @@ import numpy as np
 
 from explain.core.analysis import softmax
 
-MAX_TEMPERATURE = 2.0  # the slider's upper end; beyond it the distribution is close to uniform noise
-
 
 @dataclass(frozen=True)
 class SamplingConfig:

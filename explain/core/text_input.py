@@ -43,9 +43,15 @@ def clean_text(raw: str | bytes, limit: int = MAX_TEXT_CHARS) -> CleanText:
     return CleanText(text[:limit], len(raw), truncated, removed, limit)
 
 
+def require_nonempty(text: str) -> str:
+    """`text` unchanged (it was cleaned where it entered), or EmptyTextError when it is only whitespace."""
+    if not text.strip():
+        raise EmptyTextError("The text is empty: type or paste some text first.")
+    return text
+
+
 def require_text(raw: str | bytes, limit: int = MAX_TEXT_CHARS) -> CleanText:
     """`clean_text`, raising EmptyTextError when nothing but whitespace is left."""
     cleaned = clean_text(raw, limit)
-    if not cleaned.text.strip():
-        raise EmptyTextError("The text is empty: type or paste some text first.")
+    require_nonempty(cleaned.text)
     return cleaned

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from explain.embeddings.index import cosine_scores, unit
+
 
 @dataclass
 class AnalogyResult:
@@ -30,10 +32,6 @@ class AnalogyResult:
         return self.expected_rank == 1
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / max(float(np.linalg.norm(v)), 1e-12)
-
-
 def analogy(
     a: np.ndarray,
     b: np.ndarray,
@@ -49,9 +47,8 @@ def analogy(
     `labels` (M,) name the candidates; `inputs` are the words of a, b, c, compared
     case- and space-insensitively with labels to leave them out.
     """
-    target = _unit(_unit(a) - _unit(b) + _unit(c))  # (D,)
-    unit = candidates / np.clip(np.linalg.norm(candidates, axis=1, keepdims=True), 1e-12, None)
-    scores = unit @ target  # (M,)
+    target = unit(unit(a) - unit(b) + unit(c))  # (D,)
+    scores = cosine_scores(candidates, target)  # (M,)
     order = np.argsort(-scores, kind="stable")
     norm = [label.strip().lower() for label in labels]
     input_set = {w.strip().lower() for w in inputs}

@@ -4,8 +4,8 @@ A chunk is a few sentences under one heading: small enough that its MiniLM vecto
 thing (MiniLM reads at most 256 word pieces, so longer text would be cut silently), big enough
 to answer a question. Paragraphs are packed together up to `max_chars`; a paragraph longer than
 that is split at sentence ends. Each chunk keeps its document and heading, so the page can say
-where an answer came from. Leaves out embedding (see `embeddings/sentences.py`) and search
-(see `finetune/rag.py`).
+where an answer came from. The one chunker: the embeddings page's vector search and RAG both use it.
+Leaves out embedding (see `embeddings/sentences.py`) and search (see `embeddings/search.py`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from explain.core.limits import CHUNK_CHARS, MAX_UPLOAD_BYTES
 from explain.core.text_input import clean_text
 
-MAX_UPLOAD_BYTES = 1_000_000  # one uploaded file, before decoding
-MAX_DOCUMENTS = 10  # files indexed at once
-MAX_CHUNKS = 2_000  # chunks indexed at once (about 1 MB of text)
 UPLOAD_SUFFIXES = (".txt", ".md", ".markdown")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -106,7 +104,7 @@ def _pieces(paragraph: str, max_chars: int) -> list[str]:
     return out + ([current] if current else [])
 
 
-def chunk_text(text: str, doc: str = "text", max_chars: int = 500) -> list[Chunk]:
+def chunk_text(text: str, doc: str = "text", max_chars: int = CHUNK_CHARS) -> list[Chunk]:
     """Chunks of at most `max_chars` characters, paragraphs packed within each heading.
 
     >>> [c.text for c in chunk_text("# A\\n\\nOne.\\n\\nTwo.", max_chars=20)]

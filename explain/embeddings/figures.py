@@ -44,6 +44,29 @@ def zoom_box(coords: np.ndarray, centre: int, fraction: float = 0.08) -> tuple[f
     return float(x - half[0]), float(x + half[0]), float(y - half[1]), float(y + half[1])
 
 
+def _query_trace(point: np.ndarray, text: str, hovertext: str, name: str) -> go.Scatter | go.Scatter3d:
+    """The orange diamond of the query (a token, or a search question), labelled below it."""
+    return _scatter(
+        np.asarray(point).reshape(1, -1),
+        mode="markers+text",
+        text=[text],
+        hovertext=[hovertext],
+        hoverinfo="text",
+        textposition="bottom center",
+        marker=dict(size=14, color=QUERY, symbol="diamond"),
+        name=name,
+    )
+
+
+def _zoom_labels(coords: np.ndarray, words: list[str], centre: int, highlighted: list[int]) -> tuple[list[str], tuple]:
+    """Grey labels for the tokens inside the zoom frame around row `centre` (none when too many), and the frame."""
+    x0, x1, y0, y1 = zoom_box(coords, centre)
+    inside = (coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0) & (coords[:, 1] <= y1)
+    label_all = inside.sum() <= MAX_ZOOM_LABELS  # a neighbourhood spread over the whole map: no grey labels
+    texts = [w if ok and label_all and i not in highlighted else "" for i, (w, ok) in enumerate(zip(words, inside))]
+    return texts, (x0, x1, y0, y1)
+
+
 def token_map(
     coords: np.ndarray,
     words: list[str],
@@ -66,49 +89,27 @@ def token_map(
     scores = scores or [0.0] * len(neighbours)
     highlighted = neighbours + ([query] if query is not None else [])
     zoom = zoom and coords.shape[1] == 2 and bool(highlighted)
-    base_text, mode = None, "markers"
+    base_text, frame = None, None
     if zoom:
-        x0, x1, y0, y1 = zoom_box(coords, query if query is not None else neighbours[0])
-        inside = (coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0) & (coords[:, 1] <= y1)
-        label_all = inside.sum() <= MAX_ZOOM_LABELS  # a neighbourhood spread over the whole map: no grey labels
-        base_text = [
-            w if ok and label_all and i not in highlighted else "" for i, (w, ok) in enumerate(zip(words, inside))
-        ]
-        mode = "markers+text"
+        base_text, frame = _zoom_labels(coords, words, query if query is not None else neighbours[0], highlighted)
     marker = dict(size=4 if coords.shape[1] < 3 else 2, color=BASE, opacity=0.55)
+    mode = "markers+text" if zoom else "markers"
     base = _scatter(coords, mode=mode, text=base_text, hovertext=words, hoverinfo="text", marker=marker, name=names[0])
     fig = go.Figure([base])
     fig.update_traces(textfont=dict(color="#6b7785", size=10), textposition="top center")
     if neighbours:
-        rows = np.asarray(neighbours)
         labels = [f"{words[i]} {s:.2f}" for i, s in zip(neighbours, scores)]
+        marker = dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white"))
         fig.add_trace(
-            _scatter(
-                coords[rows],
-                mode="markers+text" if zoom else "markers",
-                text=labels,
-                textposition="top center",
-                hoverinfo="text",
-                marker=dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white")),
-                name=names[2],
-            )
-        )
+            _scatter(coords[np.asarray(neighbours)], mode=mode, text=labels, textposition="top center",
+                     hoverinfo="text", marker=marker, name=names[2])
+        )  # fmt: skip
     if query is not None:
-        fig.add_trace(
-            _scatter(
-                coords[[query]],
-                mode="markers+text",
-                text=[words[query]],
-                textposition="bottom center",
-                hoverinfo="text",
-                marker=dict(size=14, color=QUERY, symbol="diamond"),
-                name=names[1],
-            )
-        )
+        fig.add_trace(_query_trace(coords[query], words[query], words[query], names[1]))
     fig = _layout(fig, title, coords.shape[1])
-    if zoom:
-        fig.update_xaxes(range=[x0, x1])
-        fig.update_yaxes(range=[y0, y1])
+    if frame:
+        fig.update_xaxes(range=list(frame[:2]))
+        fig.update_yaxes(range=list(frame[2:]))
     return fig
 
 
@@ -133,6 +134,15 @@ def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str) -> go.
     fig.update_layout(title=title, height=max(360, 40 + 32 * len(labels)), margin=dict(l=10, r=10, t=50, b=10))
     fig.update_yaxes(autorange="reversed")
     return fig
+
+
+def _pad_axes(fig: go.Figure, points: np.ndarray) -> None:
+    """Leave room around 2D `points` (N, 2) so the labels at the edges stay on the chart."""
+    if len(points) and points.shape[1] == 2:
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        pad = 0.25 * (hi - lo) + 1e-3
+        fig.update_xaxes(range=[lo[0] - pad[0], hi[0] + pad[0]])
+        fig.update_yaxes(range=[lo[1] - pad[1] / 2, hi[1] + pad[1] / 2])
 
 
 def labelled_map(
@@ -167,24 +177,7 @@ def labelled_map(
                 )
             )
     if extra is not None:
-        point, label = extra
-        fig.add_trace(
-            _scatter(
-                np.asarray(point).reshape(1, -1),
-                mode="markers+text",
-                text=[label[:32]],
-                hovertext=[label],
-                hoverinfo="text",
-                textposition="bottom center",
-                marker=dict(size=14, color=QUERY, symbol="diamond"),
-                name=names[2],
-            )
-        )
+        fig.add_trace(_query_trace(extra[0], extra[1][:32], extra[1], names[2]))
     fig = _layout(fig, title, coords.shape[1] if len(coords) else 2, height=480)
-    points = np.concatenate([coords, np.asarray(extra[0]).reshape(1, -1)]) if extra is not None else coords
-    if len(points) and points.shape[1] == 2:  # room for labels at the edges
-        lo, hi = points.min(axis=0), points.max(axis=0)
-        pad = 0.25 * (hi - lo) + 1e-3
-        fig.update_xaxes(range=[lo[0] - pad[0], hi[0] + pad[0]])
-        fig.update_yaxes(range=[lo[1] - pad[1] / 2, hi[1] + pad[1] / 2])
+    _pad_axes(fig, np.concatenate([coords, np.asarray(extra[0]).reshape(1, -1)]) if extra is not None else coords)
     return fig

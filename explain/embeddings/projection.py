@@ -24,8 +24,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from explain.core.cache import LRU
+from explain.core.cache import LRU, cached_array, load_array, safe_name
 from explain.core.paths import cache_subdir
+from explain.embeddings.index import unit_rows
 
 # Before anything imports umap/numba: keep numba's compiled code in our cache, not site-packages.
 os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_subdir("numba")))
@@ -49,11 +50,6 @@ class ProjectionParams:
         return f"{self.method}-{self.dims}d-{digest}"
 
 
-def normalise(vectors: np.ndarray) -> np.ndarray:
-    """Unit rows, so Euclidean distance on the map's input ranks pairs like cosine does."""
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
-
-
 def principal_axes(centred: np.ndarray, dims: int) -> np.ndarray:
     """(dims, D) directions of largest spread of centred rows (N, D), with deterministic signs.
 
@@ -75,7 +71,7 @@ def pca(vectors: np.ndarray, dims: int) -> np.ndarray:
 
 def pca_with_extra(vectors: np.ndarray, extra: np.ndarray, dims: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """PCA fitted on unit `vectors` (N, D); `extra` (M, D) placed on the same map (a query, say)."""
-    vectors, extra = normalise(np.asarray(vectors, np.float32)), normalise(np.asarray(extra, np.float32))
+    vectors, extra = unit_rows(np.asarray(vectors, np.float32)), unit_rows(np.asarray(extra, np.float32))
     mean = vectors.mean(axis=0)
     axes = principal_axes(vectors - mean, dims)
     return (vectors - mean) @ axes.T, (extra - mean) @ axes.T
@@ -113,7 +109,7 @@ def project(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
     """
     if params.method not in METHODS:
         raise ValueError(f"Unknown projection '{params.method}': choose one of {', '.join(METHODS)}.")
-    vectors = normalise(np.asarray(vectors, dtype=np.float32))
+    vectors = unit_rows(np.asarray(vectors, dtype=np.float32))
     if len(vectors) == 0:
         return np.zeros((0, params.dims), dtype=np.float32)
     if params.method == "pca" or len(vectors) < 4:
@@ -130,8 +126,7 @@ def fingerprint(vectors: np.ndarray) -> str:
 
 def cache_key(name: str, vectors: np.ndarray, params: ProjectionParams) -> str:
     """'<name>-<N>-<params>-<fingerprint>', safe as a file name (name: e.g. 'smollm2-135m')."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:80]
-    return f"{safe}-{len(vectors)}-{params.key()}-{fingerprint(vectors)}"
+    return f"{safe_name(name)}-{len(vectors)}-{params.key()}-{fingerprint(vectors)}"
 
 
 @dataclass
@@ -144,31 +139,22 @@ class Layout:
 def is_cached(name: str, vectors: np.ndarray, params: ProjectionParams) -> bool:
     """True when `cached_projection` would answer without computing (the page then skips its progress)."""
     key = cache_key(name, vectors, params)
-    return _MEMORY.get(key) is not None or (cache_subdir("umap") / f"{key}.npy").is_file()
+    if _MEMORY.get(key) is not None:
+        return True
+    return load_array(cache_subdir("umap") / f"{key}.npy", (len(vectors), params.dims)) is not None
 
 
 def cached_projection(name: str, vectors: np.ndarray, params: ProjectionParams) -> Layout:
-    """`project`, remembered in memory and on disk (a corrupt file is recomputed and replaced)."""
+    """`project`, remembered in memory and on disk (a corrupt or unsound file is recomputed and replaced)."""
     start = time.perf_counter()
     key = cache_key(name, vectors, params)
     hit = _MEMORY.get(key)
     if hit is not None:
         return Layout(hit, "memory", time.perf_counter() - start)
     path = cache_subdir("umap") / f"{key}.npy"
-    if path.is_file():
-        try:
-            coords = np.load(path)
-            if coords.shape == (len(vectors), params.dims):
-                _MEMORY.put(key, coords)
-                return Layout(coords, "disk", time.perf_counter() - start)
-        except (OSError, ValueError):
-            pass
-    coords = project(vectors, params)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(tmp, coords)
-    os.replace(tmp, path)  # atomic: a second process never reads half a file
+    coords, source = cached_array(path, (len(vectors), params.dims), lambda: project(vectors, params))
     _MEMORY.put(key, coords)
-    return Layout(coords, "computed", time.perf_counter() - start)
+    return Layout(coords, source, time.perf_counter() - start)
 
 
 def clear_memory_cache() -> None:

@@ -4,31 +4,31 @@ This is how retrieval-augmented generation (RAG) finds passages for a question.
 It is not how an LLM reads its input: the LLM turns each token into a vector by
 a table lookup (one row of its embedding matrix), no search involved. Also holds
 the built-in texts and the common-word candidates of the sentence space.
-Leaves out the vectors (`embeddings/sentences.py`) and the index (`embeddings/index.py`).
+Leaves out cutting text (`embeddings/chunking.py`), the vectors (`embeddings/sentences.py`) and the
+index (`embeddings/index.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
+from explain.core.cache import cached_array, safe_name
+from explain.core.limits import MAX_CHUNKS, MAX_ITEM_CHARS, MAX_ITEMS
 from explain.core.loading import LoadedModel
 from explain.core.paths import ASSETS, cache_subdir
-from explain.embeddings.index import VectorIndex
+from explain.embeddings.chunking import chunk_text
+from explain.embeddings.index import VectorIndex, cosine_top_k
 from explain.embeddings.sentences import embed_texts
 from explain.embeddings.token_table import english_words
 
 DATA = ASSETS / "embeddings"
-MAX_ITEMS = 40  # words or sentences compared at once in the similarity view (a 40 × 40 heatmap)
-MAX_ITEM_CHARS = 300  # characters per word or sentence there
-MAX_CHUNKS = 300  # chunks of user text indexed at most
-CHUNK_CHARS = 400  # a chunk's length at most, in characters
 COMMON_WORDS = 3_000  # candidates of the sentence space: the most frequent words of the list
 
 
@@ -61,60 +61,51 @@ def parse_items(text: str, limit: int = MAX_ITEMS) -> tuple[list[str], int]:
     return items[:limit], max(0, len(items) - limit)
 
 
-def split_chunks(text: str, max_chars: int = CHUNK_CHARS, max_chunks: int = MAX_CHUNKS) -> list[str]:
-    """Cut text into passages: by blank lines, then by sentences to stay under `max_chars`.
+def passages(text: str) -> list[str]:
+    """The user's text as passages to index: the one chunker's chunks (`embeddings/chunking.py`), duplicates dropped.
 
-    Duplicates are dropped; at most `max_chunks` are kept. A word longer than
-    `max_chars` is cut at a space, or mid-word when there is none.
-    >>> split_chunks("One. Two.\n\nThree.", max_chars=9)
-    ['One. Two.', 'Three.']
+    >>> passages("One. Two.\n\nOne. Two.")
+    ['One. Two.']
     """
-    pieces: list[str] = []
-    for para in re.split(r"\n\s*\n", text):
-        sentences = re.split(r"(?<=[.!?])\s+", " ".join(para.split()))
-        current = ""
-        for sentence in filter(None, sentences):
-            if current and len(current) + 1 + len(sentence) > max_chars:
-                pieces.append(current)
-                current = ""
-            current = f"{current} {sentence}".strip()
-            while len(current) > max_chars:  # a sentence too long for one chunk: cut at a space if there is one
-                cut = current.rfind(" ", 1, max_chars + 1)
-                cut = cut if cut > 0 else max_chars
-                pieces.append(current[:cut].strip())
-                current = current[cut:].strip()
-        if current:
-            pieces.append(current)
-    return list(dict.fromkeys(pieces))[:max_chunks]
+    return list(dict.fromkeys(c.text for c in chunk_text(text)))[:MAX_CHUNKS]
 
 
 @dataclass
 class Collection:
-    texts: list[str]  # (N,) the stored passages
+    items: list  # (N,) what was indexed, in index order: passages (str) or `Chunk`s
     vectors: np.ndarray  # (N, 384) their MiniLM unit vectors
     index: VectorIndex  # the HNSW index over `vectors`
 
+    @property
+    def texts(self) -> list[str]:
+        """(N,) what each item reads as text (a Chunk's own text, without its heading)."""
+        return [getattr(item, "text", item) for item in self.items]
 
-def build_collection(encoder: LoadedModel, texts: list[str]) -> Collection:
-    """Embed and index `texts` (at least one)."""
-    if not texts:
+
+def build_collection(encoder: LoadedModel, items: list, text_of: Callable[[Any], str] = str) -> Collection:
+    """Embed `text_of(item)` for each item (at least one) and index the vectors: the one embed-and-index path."""
+    if not items:
         raise ValueError("There is nothing to index: paste some text or use the built-in collection.")
-    vectors = embed_texts(encoder, list(texts))
-    return Collection(list(texts), vectors, VectorIndex(vectors))
+    vectors = embed_texts(encoder, [text_of(item) for item in items])
+    return Collection(list(items), vectors, VectorIndex(vectors))
 
 
 @dataclass
 class Match:
-    text: str  # the stored passage
+    item: Any  # the stored item (a passage, or a Chunk)
     score: float  # cosine similarity with the query
     index: int  # its row in the collection
 
+    @property
+    def text(self) -> str:
+        return getattr(self.item, "text", self.item)
+
 
 def search(encoder: LoadedModel, collection: Collection, query: str, k: int) -> tuple[np.ndarray, list[Match]]:
-    """(query vector (384,), top-k passages by the index, best first)."""
+    """(query vector (384,), top-k items by the index, best first)."""
     q = embed_texts(encoder, [query])[0]
     hits = collection.index.search(q, k)
-    return q, [Match(collection.texts[h.index], h.score, h.index) for h in hits]
+    return q, [Match(collection.items[h.index], h.score, h.index) for h in hits]
 
 
 def common_words(n: int | None = None) -> list[str]:
@@ -125,28 +116,15 @@ def common_words(n: int | None = None) -> list[str]:
 def word_vectors(encoder: LoadedModel, words: list[str]) -> np.ndarray:
     """(N, 384) MiniLM vectors of `words`, kept on disk (3,000 words take seconds to embed)."""
     key = hashlib.sha1("\n".join(words).encode()).hexdigest()[:12]
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in encoder.name)[:80]
-    path = cache_subdir("embeddings") / f"{safe}-{len(words)}-{key}.npy"
-    if path.is_file():
-        try:
-            vectors = np.load(path)
-            if vectors.shape[0] == len(words):
-                return vectors
-        except (OSError, ValueError):
-            pass
-    vectors = embed_texts(encoder, words)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(tmp, vectors)
-    os.replace(tmp, path)
-    return vectors
+    path = cache_subdir("embeddings") / f"{safe_name(encoder.name)}-{len(words)}-{key}.npy"
+    shape = (len(words), encoder.config.hidden_size)
+    return cached_array(path, shape, lambda: embed_texts(encoder, words))[0]
 
 
 def nearest_texts(
     candidates: list[str], vectors: np.ndarray, query_vector: np.ndarray, k: int, exclude: str = ""
 ) -> list[Match]:
     """Exact cosine top-k among `candidates` (N,) / `vectors` (N, D), leaving out `exclude` itself."""
-    scores = vectors @ (query_vector / max(float(np.linalg.norm(query_vector)), 1e-12))  # (N,)
-    order = np.argsort(-scores, kind="stable")
     skip = exclude.strip().lower()
-    kept = [int(i) for i in order if candidates[int(i)].strip().lower() != skip]
-    return [Match(candidates[i], float(scores[i]), i) for i in kept[: max(0, k)]]
+    own = {i for i, c in enumerate(candidates) if c.strip().lower() == skip}
+    return [Match(candidates[h.index], h.score, h.index) for h in cosine_top_k(vectors, query_vector, k, own)]

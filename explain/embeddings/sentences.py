@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from explain.core.loading import LoadedModel
+from explain.embeddings.index import unit_rows
 
 BATCH = 64  # texts per forward pass; bounds memory for long collections
 
@@ -38,6 +39,5 @@ def embed_texts(encoder: LoadedModel, texts: list[str], max_tokens: int = 256) -
 
 def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
     """(N, N) cosine similarities of row vectors (normalised here, so any vectors will do)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    unit = vectors / np.clip(norms, 1e-12, None)
+    unit = unit_rows(vectors)
     return unit @ unit.T

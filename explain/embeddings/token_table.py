@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from explain.core.limits import MAX_MAP_TOKENS, MAX_QUERY_CHARS
 from explain.core.loading import LoadedModel
 from explain.core.paths import ASSETS
+from explain.embeddings.index import cosine_top_k, unit, unit_rows
 
 WORDS_FILE = ASSETS / "embeddings" / "english_words.txt"
-MAX_MAP_TOKENS = 10_000  # the largest map the page offers
-MAX_QUERY_CHARS = 100  # a word or short phrase typed in a search box
 
 
 @dataclass
@@ -59,11 +59,6 @@ def _matrices(lm: LoadedModel) -> tuple[np.ndarray, np.ndarray]:
 def embedding_matrix(lm: LoadedModel) -> np.ndarray:
     """(V, D) float32 input-embedding table (the rows a token id looks up); shared, do not modify."""
     return _matrices(lm)[0]
-
-
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1, so a dot product is a cosine: [[3, 4]] -> [[0.6, 0.8]]."""
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
 def whole_word_tokens(lm: LoadedModel, n: int) -> TokenSet:
@@ -111,20 +106,11 @@ def embedding_matrix_rows(lm: LoadedModel, ids: list[int]) -> np.ndarray:
     return weight[np.asarray(ids, dtype=np.int64)].detach().float().cpu().numpy()
 
 
-def top_k_cosine(candidates: np.ndarray, query: np.ndarray, k: int, exclude: set[int] = frozenset()) -> list[int]:
-    """Rows of `candidates` (M, D) most similar to `query` (D,), best first, skipping `exclude`."""
-    scores = unit_rows(candidates) @ (query / max(float(np.linalg.norm(query)), 1e-12))  # (M,)
-    order = np.argsort(-scores, kind="stable")
-    return [int(i) for i in order if int(i) not in exclude][: max(0, k)]
-
-
 def neighbours_in_set(token_set: TokenSet, query: QueryVector, k: int) -> list[Neighbour]:
     """The k tokens of the map closest to the query (full D-dim cosine), the query's own token left out."""
     own = {i for i, tid in enumerate(token_set.ids) if len(query.token_ids) == 1 and tid == query.token_ids[0]}
-    rows = top_k_cosine(token_set.vectors, query.vector, k, exclude=own)
-    unit_q = query.vector / max(float(np.linalg.norm(query.vector)), 1e-12)
-    units = unit_rows(token_set.vectors[rows]) if rows else np.zeros((0, len(unit_q)))
-    return [Neighbour(" " + token_set.words[r], float(u @ unit_q), r) for r, u in zip(rows, units)]
+    hits = cosine_top_k(token_set.vectors, query.vector, k, exclude=own)
+    return [Neighbour(" " + token_set.words[h.index], h.score, h.index) for h in hits]
 
 
 def neighbours_in_vocabulary(lm: LoadedModel, query: QueryVector, k: int) -> list[Neighbour]:
@@ -133,9 +119,8 @@ def neighbours_in_vocabulary(lm: LoadedModel, query: QueryVector, k: int) -> lis
     Spelling variants (" Book", "book", " books") usually come first: the table has no
     notion that they are "the same word", it learned each row separately.
     """
-    _, unit = _matrices(lm)  # (V, D)
-    unit_q = query.vector / max(float(np.linalg.norm(query.vector)), 1e-12)
-    scores = unit @ unit_q  # (V,)
+    _, unit_matrix = _matrices(lm)  # (V, D) unit rows, computed once
+    scores = unit_matrix @ unit(query.vector)  # (V,)
     exclude = set(query.token_ids) if len(query.token_ids) == 1 else set()
     top = np.argpartition(-scores, min(k + len(exclude), len(scores) - 1))[: k + len(exclude)]  # unordered
     order = top[np.argsort(-scores[top], kind="stable")]

@@ -18,29 +18,18 @@ import json
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
 from explain.core.chat import chat_ids, greedy_reply
+from explain.core.limits import CHUNK_CHARS, MAX_CHUNKS, MAX_DOCUMENTS, MAX_K, MAX_QUESTION_CHARS
 from explain.core.loading import LoadedModel
 from explain.core.paths import ASSETS
-from explain.embeddings.chunking import MAX_CHUNKS, MAX_DOCUMENTS, Chunk, UploadError, chunk_text
-from explain.embeddings.index import VectorIndex
-from explain.embeddings.sentences import embed_texts
+from explain.embeddings.chunking import Chunk, UploadError, chunk_text
+from explain.embeddings.search import Collection, build_collection, search
 
 RAG_DIR = ASSETS / "rag"
-MAX_K = 8  # chunks retrieved at most
-MAX_QUESTION_CHARS = 500  # a question longer than this is cut
 INSTRUCTION = (
     "Answer the question using only the context below. "
     "If the context does not contain the answer, say that you do not know."
 )
-
-
-@dataclass
-class RagIndex:
-    chunks: list[Chunk]  # what was indexed, in index order
-    vectors: np.ndarray  # (N, 384) unit MiniLM vectors, one per chunk
-    index: VectorIndex  # HNSW over `vectors`
 
 
 @dataclass
@@ -64,7 +53,7 @@ def _embedding_text(chunk: Chunk) -> str:
     return f"{chunk.heading}. {chunk.text}" if chunk.heading else chunk.text
 
 
-def build_index(encoder: LoadedModel, documents: dict[str, str], max_chars: int = 500) -> RagIndex:
+def build_index(encoder: LoadedModel, documents: dict[str, str], max_chars: int = CHUNK_CHARS) -> Collection:
     """Chunk `documents` ({name: text}), embed every chunk and index the vectors."""
     if not documents:
         raise UploadError("There are no documents to index: add a text or markdown file.")
@@ -75,15 +64,13 @@ def build_index(encoder: LoadedModel, documents: dict[str, str], max_chars: int 
         raise UploadError("The documents hold no text to index.")
     if len(chunks) > MAX_CHUNKS:
         raise UploadError(f"The documents make {len(chunks):,} chunks; at most {MAX_CHUNKS:,} are indexed.")
-    vectors = embed_texts(encoder, [_embedding_text(c) for c in chunks])
-    return RagIndex(chunks, vectors, VectorIndex(vectors))
+    return build_collection(encoder, chunks, text_of=_embedding_text)
 
 
-def retrieve(encoder: LoadedModel, rag: RagIndex, question: str, k: int = 3) -> list[Retrieved]:
+def retrieve(encoder: LoadedModel, rag: Collection, question: str, k: int = 3) -> list[Retrieved]:
     """The k chunks nearest the question, most similar first."""
-    query = embed_texts(encoder, [question[:MAX_QUESTION_CHARS]])[0]  # (384,)
-    hits = rag.index.search(query, max(1, min(k, MAX_K)))
-    return [Retrieved(rag.chunks[h.index], h.score) for h in hits]
+    _, matches = search(encoder, rag, question[:MAX_QUESTION_CHARS], max(1, min(k, MAX_K)))
+    return [Retrieved(m.item, m.score) for m in matches]
 
 
 def build_messages(question: str, retrieved: list[Retrieved]) -> list[dict]:
@@ -99,7 +86,7 @@ def prompt_text(lm: LoadedModel, messages: list[dict]) -> str:
 
 
 def answer(
-    lm: LoadedModel, encoder: LoadedModel, rag: RagIndex, question: str, k: int = 3, max_new_tokens: int = 80
+    lm: LoadedModel, encoder: LoadedModel, rag: Collection, question: str, k: int = 3, max_new_tokens: int = 80
 ) -> dict:
     """Retrieve, assemble, generate; and the same question with no retrieval, for comparison.
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from explain.core.limits import MAX_LENS_POSITIONS
 from explain.core.loading import LoadedModel
-
-MAX_LENS_POSITIONS = 16  # positions (columns) the grid shows: the last ones of the text
 
 
 @dataclass

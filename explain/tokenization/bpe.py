@@ -21,10 +21,9 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from explain.core.limits import BPE_MAX_CORPUS_BYTES
 from explain.core.paths import ASSETS
 
-MAX_CORPUS_BYTES = 1_000_000  # pasted or uploaded training text is cut to 1 MB (UTF-8 bytes)
-MAX_MERGES = 2_000  # merges one training run may ask for
 STEP_TIME_LIMIT_S = 20.0  # the page's step-by-step loop stops after this long (the oracle has no limit)
 CORPORA = {  # built-in corpora: name -> file in assets/tokenization/
     "sennrich": "corpus_sennrich.txt",
@@ -53,7 +52,7 @@ def load_corpus(name: str) -> str:
     return (ASSETS / "tokenization" / CORPORA[name]).read_text(encoding="utf-8")
 
 
-def bound_corpus(raw: str | bytes, limit: int = MAX_CORPUS_BYTES) -> tuple[str, bool]:
+def bound_corpus(raw: str | bytes, limit: int = BPE_MAX_CORPUS_BYTES) -> tuple[str, bool]:
     """(text, truncated): text cut to at most `limit` UTF-8 bytes, never inside a character."""
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     truncated = len(data) > limit

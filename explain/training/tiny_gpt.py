@@ -15,7 +15,6 @@ Leaves out training (see `training/trainer.py`) and the tokenizer (see `training
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ CONTEXT_RANGE = (16, 256)
 MAX_PARAMETERS = 12_000_000  # larger models would not train visibly on a classroom CPU
 INIT_STD = 0.02  # GPT-2's init; PyTorch's default with tied embeddings starts the loss near 75
 META_FILE = "training_meta.json"  # what a saved model was trained on, beside config.json
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -164,11 +162,8 @@ def config_of(model: Any) -> TinyGPTConfig:
 
 
 def check_name(name: str) -> str:
-    """A safe folder name for a saved model ('pizza-1'); ValueError saying the rule otherwise."""
-    name = name.strip().lower()
-    if not NAME_PATTERN.match(name):
-        raise ValueError("Use 1-40 characters: lowercase letters, digits, '-' or '_' (e.g. 'pizza-1').")
-    return name
+    """A safe folder name for a saved model ('pizza-1'): the registry's one rule for saving and loading."""
+    return registry.check_trained_name(name)
 
 
 def save(model: Any, tokenizer: Any, folder: str | Path, meta: dict | None = None) -> Path:

@@ -172,7 +172,7 @@ def test_history_page_restores_the_milestone_from_the_link():
     from streamlit.testing.v1 import AppTest
 
     for lang, word in (("en", "Parameters"), ("it", "Parametri")):
-        at = AppTest.from_file("../app.py", default_timeout=120)
+        at = AppTest.from_file("../../app.py", default_timeout=120)
         at.query_params.update({"lang": lang, "milestone": "gpt2"})
         at.run()
         at.switch_page("pages/history.py")

@@ -3,6 +3,7 @@
 import pytest
 
 from explain.classroom import eliza
+from explain.core.limits import MAX_MESSAGE_CHARS
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_reflection_swaps_speakers_only():
 def test_bad_input_is_bounded_and_literal():
     assert eliza.respond("", "en").rule == "fallback"
     long = eliza.respond("I feel " + "x" * 100_000, "en")
-    assert len(long.text) < eliza.MAX_MESSAGE_CHARS + 100
+    assert len(long.text) < MAX_MESSAGE_CHARS + 100
     script_tag = eliza.respond("I feel <script>alert(1)</script>", "en")
     assert "<script>" in script_tag.text  # returned as text; pages escape it when rendering
 

@@ -17,7 +17,7 @@ def test_home_renders_the_journey(lang, words):
 def test_language_from_the_url_is_used():
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = AppTest.from_file("../../app.py", default_timeout=60)
     at.query_params["lang"] = "it"
     at.run()
     assert not at.exception
@@ -28,7 +28,7 @@ def test_language_from_the_url_is_used():
 def test_an_unavailable_model_in_the_sidebar_gives_a_message():
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file("../app.py", default_timeout=120)
+    at = AppTest.from_file("../../app.py", default_timeout=120)
     at.query_params["model_pick"] = "no-such-owner/no-such-model"
     at.run()
     at.switch_page("pages/next_token.py")

@@ -12,20 +12,20 @@ import json
 import numpy as np
 import pytest
 
+from explain.core.limits import CHUNK_CHARS, MAX_CHUNKS
 from explain.embeddings import projection
 from explain.embeddings.analogies import add_candidates, analogy
 from explain.embeddings.figures import labelled_map, similarity_heatmap, token_map
 from explain.embeddings.index import VectorIndex, exact_search
 from explain.embeddings.projection import ProjectionParams, cached_projection, project
 from explain.embeddings.search import (
-    MAX_CHUNKS,
     build_collection,
     builtin_collection,
     nearest_texts,
     parse_items,
+    passages,
     presets,
     search,
-    split_chunks,
 )
 from explain.embeddings.sentences import cosine_matrix, embed_texts
 from explain.embeddings.token_table import (
@@ -153,11 +153,12 @@ def test_items_and_chunks_handle_empty_duplicate_and_long_input():
     items, dropped = parse_items("\n".join(f"w{i}" for i in range(100)), limit=40)
     assert len(items) == 40 and dropped == 60
     assert len(parse_items("x" * 100_000)[0][0]) == 300
-    assert split_chunks("") == [] and split_chunks("same. same.\n\nsame. same.") == ["same. same."]
-    chunks = split_chunks(" ".join(f"word{i}" for i in range(100_000)))  # one endless sentence
-    assert len(chunks) == MAX_CHUNKS and all(0 < len(c) <= 400 for c in chunks)
-    assert chunks[0].split()[-1] + " " + chunks[1].split()[0] == "word57 word58"  # cut between words
-    assert split_chunks("x" * 1000) == ["x" * 400, "x" * 200]  # cut mid-word; the repeated chunk is dropped
+    assert passages("") == [] and passages("same.\n\n# Again\n\nsame.") == ["same."]  # duplicates dropped
+    chunks = passages(" ".join(f"word{i}" for i in range(200_000)))  # one endless sentence
+    assert len(chunks) == MAX_CHUNKS and all(0 < len(c) <= CHUNK_CHARS for c in chunks)
+    last, first = chunks[0].split()[-1], chunks[1].split()[0]  # cut between words, none lost
+    assert int(first.removeprefix("word")) == int(last.removeprefix("word")) + 1
+    assert passages("x" * 1000) == ["x" * CHUNK_CHARS]  # cut mid-word; the repeated chunk is dropped
     assert all(len(p) >= 2 for p in presets().values())
 
 

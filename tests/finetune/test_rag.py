@@ -2,7 +2,8 @@
 
 import pytest
 
-from explain.embeddings.chunking import MAX_UPLOAD_BYTES, UploadError, check_upload, chunk_text
+from explain.core.limits import MAX_UPLOAD_BYTES
+from explain.embeddings.chunking import UploadError, check_upload, chunk_text
 from explain.embeddings.index import exact_search
 from explain.finetune import rag
 

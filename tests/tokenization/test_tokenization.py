@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from explain.core.limits import BPE_MAX_CORPUS_BYTES
 from explain.tokenization import bpe
 from explain.tokenization.compare import ALL_TOKENIZERS, REAL_TOKENIZERS, compare, disagreement, segment, text_counts
 from explain.tokenization.ids import coverage, decode_ids, parse_ids
@@ -148,7 +149,7 @@ def test_bpe_stepper_tokenizes_like_tokenizers_with_the_same_merges():
 
 def test_bpe_corpus_is_bounded_without_breaking_characters():
     text, truncated = bpe.bound_corpus("è" * 600_000)  # 1.2 MB
-    assert truncated and len(text.encode("utf-8")) == bpe.MAX_CORPUS_BYTES and set(text) == {"è"}
+    assert truncated and len(text.encode("utf-8")) == BPE_MAX_CORPUS_BYTES and set(text) == {"è"}
     assert bpe.bound_corpus("small") == ("small", False)
 
 
