@@ -14,7 +14,7 @@ from explain import distill, tiny_gpt
 from explain.finetune_figures import distill_figure
 from ui.lora_view import slot
 from ui.page import show_error
-from ui.text import t
+from ui.text import num, t
 from ui.urlstate import bind
 
 RESULT_KEY = "distill_result"
@@ -45,8 +45,8 @@ def texts_section() -> None:
     raw, teacher = distill.raw_corpus(), distill.shipped_teacher_text()
     student = tiny_gpt.estimate_parameters(tiny_gpt.preset("tiny"), len(set(raw + teacher)) + 1)
     left, right = st.columns(2)
-    left.metric(t("finetune.di_teacher"), f"{TEACHER_PARAMETERS / 1e6:.1f} M")
-    right.metric(t("finetune.di_student"), f"{student / 1e6:.2f} M")
+    left.metric(t("finetune.di_teacher"), num(TEACHER_PARAMETERS / 1e6, ".1f") + " M")
+    right.metric(t("finetune.di_student"), num(student / 1e6, ".2f") + " M")
     st.caption(t("finetune.di_ratio", ratio=round(TEACHER_PARAMETERS / student)))
     st.markdown(t("finetune.di_texts", raw=len(raw), teacher=len(teacher)))
     with st.expander(t("finetune.di_teacher_sample")):

@@ -20,7 +20,7 @@ from explain.next_token_figures import distribution_figure, lens_figure, perplex
 from explain.sampling import SamplingConfig, pick, reshape
 from explain.text_input import clean_text
 from ui.page import notice_truncated
-from ui.text import t
+from ui.text import num, t
 from ui.urlstate import bind
 
 SHOWN_BARS = 15  # bars in the distribution chart
@@ -38,7 +38,7 @@ def _md_token(text: str) -> str:
 
 
 def _pct(p: float) -> str:
-    return f"{p:.1%}" if p >= 0.001 else f"{p:.2e}"
+    return num(p, ".1%") if p >= 0.001 else num(p, ".2e")
 
 
 # --- distribution -----------------------------------------------------------------------------------------------
@@ -53,12 +53,12 @@ def render_distribution(lm: LoadedModel, analysis: Analysis, config: SamplingCon
     st.markdown(t("next_token.dist_explain"))
     left, right = st.columns([3, 1])
     left.plotly_chart(distribution_figure(shaped, model_probs, labels, SHOWN_BARS, names), key="nt_dist_chart")
-    right.metric(t("next_token.nucleus_size"), f"{int(shaped.kept.sum()):,}")
+    right.metric(t("next_token.nucleus_size"), num(int(shaped.kept.sum()), ","))
     right.metric(t("next_token.top_prob"), _pct(float(shaped.probs.max())))
     dropped = [labels[int(i)] for i in order if not shaped.kept[i]]
     if dropped:
         right.caption(t("next_token.dropped_list", tokens=", ".join(_md_token(d) for d in dropped)))
-    st.caption(t("next_token.no_new_pass", ms=f"{analysis.seconds * 1000:.0f}"))
+    st.caption(t("next_token.no_new_pass", ms=num(analysis.seconds * 1000, ".0f")))
 
 
 # --- generation ---------------------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def render_lens(lm: LoadedModel, analysis: Analysis, config: SamplingConfig | No
 def _surprisal_chips(result: perplexity.PerplexityResult) -> str:
     nll = [None, *result.nll.tolist()]
     titles = [t("next_token.first_token")] + [
-        t("next_token.surprisal_title", nll=f"{v:.2f}", p=_pct(math.exp(-v))) for v in result.nll
+        t("next_token.surprisal_title", nll=num(v, ".2f"), p=_pct(math.exp(-v))) for v in result.nll
     ]
     colours = [PROMPT_GREY, *surprisal_colours(np.array(nll[1:]))]
     return token_chips_html(result.tokens, titles, colours)
@@ -209,7 +209,7 @@ def render_perplexity(lm: LoadedModel) -> None:
     st.caption(t("next_token.ppl_hover"))
     n = len(result.nll)
     st.latex(r"\mathrm{PPL} = \exp\Big(\frac{1}{N}\sum_{i=1}^{N} -\log p(x_i \mid x_{<i})\Big)")
-    st.markdown(t("next_token.ppl_numbers", n=n, mean=f"{result.mean_nll:.3f}", ppl=f"{result.perplexity:,.2f}"))
+    st.markdown(t("next_token.ppl_numbers", n=n, mean=num(result.mean_nll, ".3f"), ppl=num(result.perplexity, ",.2f")))
     _perplexity_comparison(lm)
     st.warning(t("next_token.ppl_not_similarity"))
 

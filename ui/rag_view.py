@@ -18,7 +18,7 @@ from explain.loading import LoadedModel
 from explain.text_input import clean_text
 from ui.models import get_encoder, get_model
 from ui.page import show_error
-from ui.text import t
+from ui.text import num, t
 from ui.urlstate import bind, mirror
 
 RESULT_KEY = "rag_result"
@@ -120,7 +120,9 @@ def show_result() -> None:
     names = [f"{i}. {c['doc']}" for i, c in enumerate(chunks, 1)]
     st.plotly_chart(scores_figure([c["score"] for c in chunks], names, t("finetune.rag_score")), key="rag_fig")
     for name, c in zip(names, chunks):
-        st.markdown(f"**{literal(name)}** · {literal(c['heading'])} · {t('finetune.rag_score')} {c['score']:.2f}")
+        st.markdown(
+            f"**{literal(name)}** · {literal(c['heading'])} · {t('finetune.rag_score')} {num(c['score'], '.2f')}"
+        )
         st.markdown(f"> {literal(c['text'])}")
     with st.expander(t("finetune.rag_prompt")):
         st.code(result["prompt"], language=None, wrap_lines=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explain.core.numbers import fmt_number
 from explain.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 
@@ -17,3 +18,8 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
+
+
+def num(value: float, spec: str = "") -> str:
+    """A number written the current language's way: num(20000, ",") is '20.000' on Italian pages."""
+    return fmt_number(value, spec, language())

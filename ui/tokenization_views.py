@@ -17,7 +17,7 @@ from explain.letter_count import ask_letter_count, random_letters
 from explain.token_ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.token_tax import messages, relative_to, tax_figure, token_table, unknown_counts
 from ui.models import convert_with_progress, get_model
-from ui.text import language, t
+from ui.text import num, t
 
 UPLOAD_MB = 10  # files up to this size are accepted; only the first bpe.MAX_CORPUS_BYTES are used
 
@@ -34,8 +34,7 @@ def _compare(text: str) -> dict[str, list[tc.Piece]]:
 
 def number(value: int) -> str:
     """1000000 -> "1,000,000" in English, "1.000.000" in Italian."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if language() == "it" else text
+    return num(value, ",")
 
 
 def labels() -> dict[str, str]:

@@ -26,7 +26,7 @@ from explain.tour_figures import candidates_bar
 from explain.vector_index import VectorIndex
 from ui.models import get_encoder, get_model
 from ui.presenter import show_chart
-from ui.text import language, t
+from ui.text import language, num, t
 
 MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a document
 MAX_WORDS = 8  # words compared in the embeddings widget
@@ -62,7 +62,7 @@ def rules_vs_learning() -> None:
 
 def history_chart() -> None:
     labels = {k: t(f"history.axis_{k}") for k in ("parameters", "tokens", "estimate", "year", "count")}
-    show_chart(timeline_figure(labels), "tw_history", table_rows(language()), "llm_history")
+    show_chart(timeline_figure(labels, language()), "tw_history", table_rows(language()), "llm_history")
 
 
 def tokenize_widget() -> None:
@@ -131,7 +131,7 @@ def perplexity_widget() -> None:
         if logprobs is None or len(logprobs) == 0:
             st.info(t("tour.need_two_tokens"))
             continue
-        st.metric(t("tour.perplexity"), f"{perplexity(logprobs):.1f}", help=t("tour.perplexity_help"))
+        st.metric(t("tour.perplexity"), num(perplexity(logprobs), ".1f"), help=t("tour.perplexity_help"))
 
 
 def lora() -> None:
@@ -139,8 +139,10 @@ def lora() -> None:
     lm = get_model()
     share = lora_share(lm.model, rank)
     left, right = st.columns(2)
-    left.metric(t("tour.lora_total"), f"{share['total']:,}")
-    right.metric(t("tour.lora_trainable"), f"{share['trainable']:,}", f"{share['fraction']:.2%}", delta_color="off")
+    left.metric(t("tour.lora_total"), num(share["total"], ","))
+    right.metric(
+        t("tour.lora_trainable"), num(share["trainable"], ","), num(share["fraction"], ".2%"), delta_color="off"
+    )
     st.caption(t("tour.lora_caption", layers=share["wrapped_layers"]))
 
 
@@ -177,7 +179,7 @@ def rag() -> None:
     hits = index.search(embed_texts(encoder, [query])[0], 2)
     st.markdown(t("tour.rag_found"))
     for hit in hits:
-        st.markdown(f"- {escape(facts[hit.index])} · cos {hit.score:.2f}")
+        st.markdown(f"- {escape(facts[hit.index])} · cos {num(hit.score, '.2f')}")
     prompt = "\n".join(facts[h.index] for h in hits) + f"\n\n{query}"
     st.caption(t("tour.rag_prompt"))
     st.code(prompt, language=None)

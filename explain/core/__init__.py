@@ -1,0 +1,1 @@
+"""The core every chapter shares: loading, caches, bounds, words, display."""
