@@ -19,7 +19,7 @@ def test_the_checker_catches_a_wrong_bella_bill():
 
 def test_the_checker_catches_a_wrong_vesuvio_total():
     said = "A medium Diavola (€9.50) and a small Margherita (€6.50): €17.00 in all."
-    turn = json.dumps({"messages": [{"role": "assistant", "content": said}]})
+    turn = json.dumps({"messages": [{"role": "assistant", "content": said}]}, ensure_ascii=False)
     problems = check_bills.check_vesuvio([turn])
     assert len(problems) == 1 and "should be €16.00" in problems[0]
     assert check_bills.check_vesuvio([turn.replace("€17.00", "€16.00")]) == []
