@@ -74,6 +74,19 @@ def test_the_tour_myths_timeline_and_corpora_write_italian_numbers():
     assert bad == []
 
 
+AVOID = re.compile(  # forms assets/i18n/GLOSSARY.md rules out in Italian
+    r"\btokenizer\b|(?<!\()\bloss\b(?!\))|messa a punto|messo a punto|spazzatura|sacco di parole|"
+    r"il doppio più veloce|\bdi serie\b|= spento|è sempre un solo 1|modello \(template\)"
+)
+
+
+def test_italian_keeps_to_the_glossary():
+    texts = [(k, v) for k, v in load_strings()["it"].items()] + _asset_italian_texts()
+    prose = [(where, re.sub(r"\{[^}]*\}", "", CODE.sub("", text))) for where, text in texts]  # no placeholders
+    bad = [(where, AVOID.findall(text)) for where, text in prose if AVOID.search(text)]
+    assert bad == []
+
+
 def test_the_rules_catch_english_numbers_in_italian():
     assert _problems("al massimo 20,000 caratteri", ENGLISH) and _problems("1.54 B (stima)", ENGLISH)
     assert _problems("temperatura 0.7", ENGLISH)
