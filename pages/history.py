@@ -32,15 +32,18 @@ st.query_params["milestone"] = chosen.id
 with st.container(border=True):
     st.subheader(f"{int(chosen.year)} · {chosen.name}")
     st.markdown(chosen.text.get(lang, chosen.text["en"]))
-    size = human_count(chosen.parameters) if chosen.parameters else t("history.not_published")
-    st.markdown(t("history.size_line", parameters=size, tokens=human_count(chosen.training_tokens)))
+    if chosen.parameters:
+        size = human_count(chosen.parameters, lang)
+    else:
+        size = t(f"history.size_{chosen.parameters_note}" if chosen.parameters_note else "history.not_published")
+    st.markdown(t("history.size_line", parameters=size, tokens=human_count(chosen.training_tokens, lang)))
     if chosen.estimate_parameters:
-        st.warning(t("history.estimate_note", value=human_count(chosen.estimate_parameters)))
+        st.warning(t("history.estimate_note", value=human_count(chosen.estimate_parameters, lang)))
     st.caption(f"{t('tour.source')}: {chosen.source}")
 
 st.subheader(t("history.chart_title"))
 labels = {k: t(f"history.axis_{k}") for k in ("parameters", "tokens", "estimate", "year", "count")}
-presenter.show_chart(timeline_figure(labels), "history", table_rows(lang), "llm_history")
+presenter.show_chart(timeline_figure(labels, lang), "history", table_rows(lang), "llm_history")
 st.caption(t("history.chart_caption"))
 presenter.myth_box("gpt2_size")
 presenter.myth_box("gpt4_size")

@@ -9,7 +9,7 @@ from ui import next_token as views
 from ui import next_token_chat as chat_views
 from ui.models import get_model
 from ui.page import header, notice_truncated, show_error, typed_text
-from ui.text import language, t
+from ui.text import num, t
 from ui.urlstate import bind, mirror
 
 TABS = ["tab_distribution", "tab_generation", "tab_lens", "tab_perplexity", "tab_chat", "tab_limits"]
@@ -44,7 +44,7 @@ st.text_area(
     t(
         "next_token.prompt",
         tokens=MAX_ANALYSIS_TOKENS,
-        chars=f"{MAX_TEXT_CHARS:,}".replace(",", "." if language() == "it" else ","),
+        chars=num(MAX_TEXT_CHARS, ","),
     ),
     key="nt_text",
     height=80,

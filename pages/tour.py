@@ -26,6 +26,7 @@ navigation(step_no, len(STEPS), "top")
 
 st.header(f"{step_no}. {step.title.get(lang, step.title['en'])}")
 st.markdown(step.text.get(lang, step.text["en"]))
+st.caption(f"{t('tour.sources')}: " + " · ".join(step.sources))
 with st.container(border=True):
     st.markdown(f"**{t('tour.try_it')}**")
     try:

@@ -7,7 +7,7 @@ from explain.training.char_tokenizer import MAX_CHARS
 from explain.training.trainer import LR_CHOICES, MAX_STEPS, trainer_for_text
 from ui import training as live
 from ui.page import header, show_error
-from ui.text import t
+from ui.text import num, t
 from ui.training_inputs import choose_model, choose_text
 
 header("training")
@@ -22,9 +22,9 @@ with data_col:
         st.caption(
             t(
                 "training.split",
-                chars=f"{split['chars']:,}",
-                train=f"{split['train_chars']:,}",
-                val=f"{split['val_chars']:,}",
+                chars=num(split["chars"], ","),
+                train=num(split["train_chars"], ","),
+                val=num(split["val_chars"], ","),
             )
         )
 with model_col:
@@ -33,7 +33,7 @@ with model_col:
     model_cfg = choose_model(vocab_size, locked)
     c = st.columns(4)
     steps = c[0].number_input(
-        t("training.steps", max=f"{MAX_STEPS:,}"), 10, MAX_STEPS, 500, step=50, key="train_steps", disabled=locked
+        t("training.steps", max=num(MAX_STEPS, ",")), 10, MAX_STEPS, 500, step=50, key="train_steps", disabled=locked
     )
     lr = c[1].select_slider(
         t("training.lr"), LR_CHOICES, value=3e-3, key="train_lr", disabled=locked, help=t("training.lr_help")

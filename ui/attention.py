@@ -17,7 +17,7 @@ from explain.core.analysis import Analysis, analyze
 from explain.core.display import visible
 from explain.core.limits import MAX_VIEW_TOKENS
 from explain.core.loading import LoadedModel
-from ui.text import t
+from ui.text import localise, t
 
 TOLERANCE = 1e-4  # largest |ours - model| the step-by-step check accepts
 
@@ -48,7 +48,9 @@ def heatmap_view(result: Analysis, layer: int, head: int, preset: str, causal: b
     matrix = result.attentions[layer, head, :n, :n]
     title = t("attention.heatmap_title", layer=layer, head=head)
     axes = (t("attention.axis_query"), t("attention.axis_key"))
-    st.plotly_chart(figs.heatmap(matrix, result.tokens[:n], title, axes, _mask(causal, n)), key="attn_heatmap")
+    st.plotly_chart(
+        localise(figs.heatmap(matrix, result.tokens[:n], title, axes, _mask(causal, n))), key="attn_heatmap"
+    )
     st.caption(t("attention.heatmap_caption"))
     scores = attn.preset_scores(preset, result.attentions, result.tokens, result.ids)
     if scores is None:
@@ -73,14 +75,14 @@ def grid_view(result: Analysis, layer: int, head: int, causal: bool) -> None:
     left, right = st.columns([1, 1])
     with left:
         fig = figs.statistic_grid(grid, t(f"attention.stat_{statistic}"), (layer, head))
-        st.plotly_chart(fig, key="attn_grid_chart", on_select=on_grid_select, selection_mode="points")
+        st.plotly_chart(localise(fig), key="attn_grid_chart", on_select=on_grid_select, selection_mode="points")
         st.caption(t("attention.grid_caption"))
     with right:
         n = _view_tokens(result)
         title = t("attention.heatmap_title", layer=layer, head=head)
         matrix = result.attentions[layer, head, :n, :n]
         fig = figs.heatmap(matrix, result.tokens[:n], title, masked=_mask(causal, n))
-        st.plotly_chart(fig, key="attn_grid_hm")
+        st.plotly_chart(localise(fig), key="attn_grid_hm")
 
 
 def layer_view(result: Analysis, layer: int, causal: bool) -> None:
@@ -88,7 +90,8 @@ def layer_view(result: Analysis, layer: int, causal: bool) -> None:
     heads = result.attentions.shape[1]
     titles = [t("attention.head") + f" {h}" for h in range(heads)]
     st.plotly_chart(
-        figs.small_multiples(result.attentions[layer, :, :n, :n], titles, masked=_mask(causal, n)), key="attn_layer_fig"
+        localise(figs.small_multiples(result.attentions[layer, :, :n, :n], titles, masked=_mask(causal, n))),
+        key="attn_layer_fig",
     )
     st.caption(t("attention.layer_caption", heads=heads, layer=layer))
 
@@ -106,7 +109,7 @@ def head_view(result: Analysis, layer: int, head: int) -> None:
     query = right.selectbox(t("attention.head_view_query"), list(names), key="attn_hv_query", format_func=names.get)
     lines = attn.head_view_lines(result.attentions[layer, :, :n, :n], chosen, query=query)
     head_names = {h: t("attention.head") + f" {h}" for h in heads}
-    st.plotly_chart(figs.head_view(lines, result.tokens[:n], head_names), key="attn_head_view")
+    st.plotly_chart(localise(figs.head_view(lines, result.tokens[:n], head_names)), key="attn_head_view")
     st.caption(t("attention.head_view_caption"))
 
 
@@ -167,7 +170,7 @@ def _steps_vectors(result: Analysis, steps, position: int) -> None:
     row_labels = [f"q {position}: {visible(result.tokens[position])}"] + [
         f"k {j}: {visible(result.tokens[j])}" for j in range(first_key, position + 1)
     ]
-    st.plotly_chart(figs.vector_strip(vectors, row_labels), key="attn_vectors")
+    st.plotly_chart(localise(figs.vector_strip(vectors, row_labels)), key="attn_vectors")
 
 
 def _steps_formula(result: Analysis, steps) -> None:
@@ -198,7 +201,7 @@ def _steps_check(result: Analysis, steps, layer: int, head: int, position: int) 
     n = _view_tokens(result)
     labels = (t("attention.col_weight"), t("attention.col_model"))
     bars = figs.step_bars(result.tokens[:n], steps.scaled[:n], steps.weights[:n], model_row[:n], position, labels)
-    st.plotly_chart(bars, key="attn_bars")
+    st.plotly_chart(localise(bars), key="attn_bars")
     st.caption(t("attention.steps_table"))
     st.dataframe(_steps_table(result, steps, model_row), hide_index=True, height=320)
     diff = max_difference(steps, model_row)
@@ -233,6 +236,8 @@ def causal_view(lm: LoadedModel, encoder: LoadedModel, text: str) -> None:
         mean = result.attentions[:, :, :n, :n].mean(axis=(0, 1))  # (T, T) average over layers and heads
         with column:
             st.markdown(f"**{t('attention.' + label)}**")
-            st.plotly_chart(figs.heatmap(mean, result.tokens[:n], masked=_mask(causal, n)), key=f"attn_{label}")
+            st.plotly_chart(
+                localise(figs.heatmap(mean, result.tokens[:n], masked=_mask(causal, n))), key=f"attn_{label}"
+            )
             st.markdown(t("attention.causal_upper", value=attn.upper_triangle_mass(result.attentions)))
     st.markdown(t("attention.causal_explain"))

@@ -27,7 +27,7 @@ from explain.embeddings.token_table import (
 )
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
-from ui.text import t
+from ui.text import language, localise, t
 from ui.urlstate import bind, mirror
 
 MAP_SIZES = [1000, 2000, 5000, MAX_MAP_TOKENS]
@@ -102,12 +102,12 @@ def token_map_view() -> None:
         args = (coords, tokens.words, title, query_row, [h.index for h in hits], [h.score for h in hits], titles)
         with placeholder.container():
             if dims == 3 or not hits:
-                st.plotly_chart(figs.token_map(*args), key=key, width="stretch")
+                st.plotly_chart(localise(figs.token_map(*args, lang=language())), key=key, width="stretch")
                 return
             left, right = st.columns([3, 2])
-            left.plotly_chart(figs.token_map(*args), key=key, width="stretch")
-            zoomed = figs.token_map(*args[:2], t("embeddings.zoom_title"), *args[3:], zoom=True)
-            right.plotly_chart(zoomed, key=f"{key}_zoom", width="stretch")
+            left.plotly_chart(localise(figs.token_map(*args, lang=language())), key=key, width="stretch")
+            zoomed = figs.token_map(*args[:2], t("embeddings.zoom_title"), *args[3:], zoom=True, lang=language())
+            right.plotly_chart(localise(zoomed), key=f"{key}_zoom", width="stretch")
 
     coords = _layout(lm, tokens, ProjectionParams(method=method, dims=dims), draw)
     title = t("embeddings.map_title", n=len(tokens.ids), model=lm.name, method=t(f"embeddings.m_{method}"))
@@ -164,7 +164,9 @@ def similarity_view() -> None:
     with st.spinner(t("embeddings.embedding", n=len(items))):
         vectors = embed_texts(encoder, items)  # (N, 384)
     matrix = cosine_matrix(vectors)
-    st.plotly_chart(figs.similarity_heatmap(items, matrix, t("embeddings.heatmap_title")), key="emb_heat")
+    st.plotly_chart(
+        localise(figs.similarity_heatmap(items, matrix, t("embeddings.heatmap_title"), language())), key="emb_heat"
+    )
     st.caption(t("embeddings.heatmap_note"))
     coords = pca(unit_rows(vectors), 2)
-    st.plotly_chart(figs.labelled_map(coords, items, t("embeddings.sim_map_title")), key="emb_sim_map")
+    st.plotly_chart(localise(figs.labelled_map(coords, items, t("embeddings.sim_map_title"))), key="emb_sim_map")

@@ -22,7 +22,7 @@ from explain.embeddings.token_table import query_vector
 from ui.embeddings import neighbour_table, token_set
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
-from ui.text import t
+from ui.text import localise, t
 from ui.urlstate import bind, mirror
 
 
@@ -72,7 +72,7 @@ def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int
         extra=(qpoint[0], query),
         names=(t("embeddings.legend_texts"), t("embeddings.legend_topk"), t("embeddings.legend_your_query")),
     )
-    st.plotly_chart(fig, key="emb_search_map")
+    st.plotly_chart(localise(fig), key="emb_search_map")
 
 
 def search_view() -> None:

@@ -18,7 +18,7 @@ from explain.finetune.figures import loss_figure
 from explain.finetune.job import FinetuneJob, JobSpec
 from ui.finetune_rag import literal
 from ui.session import alive_check
-from ui.text import t
+from ui.text import localise, t
 
 JOB_KEY = "ft_job"
 WAS_RUNNING_KEY = "ft_was_running"
@@ -114,7 +114,7 @@ def draw(job: FinetuneJob) -> None:
     _status(state, job.spec.config.steps)
     if state["history"]:
         labels = {k: t(f"finetune.ft_plot_{k}") for k in ("loss", "mean", "step")}
-        st.plotly_chart(loss_figure(state["history"], labels), key="ft_fig_loss")
+        st.plotly_chart(localise(loss_figure(state["history"], labels)), key="ft_fig_loss")
     comparison(state["rows"])
     if st.session_state.get(WAS_RUNNING_KEY) and not job.running():
         st.session_state[WAS_RUNNING_KEY] = False

@@ -15,7 +15,7 @@ from explain.finetune.figures import distill_figure
 from explain.training import tiny_gpt
 from ui.finetune import slot
 from ui.page import show_error
-from ui.text import t
+from ui.text import localise, num, t
 from ui.urlstate import bind
 
 RESULT_KEY = "distill_result"
@@ -46,8 +46,8 @@ def texts_section() -> None:
     raw, teacher = distill.raw_corpus(), distill.shipped_teacher_text()
     student = tiny_gpt.estimate_parameters(tiny_gpt.preset("tiny"), len(set(raw + teacher)) + 1)
     left, right = st.columns(2)
-    left.metric(t("finetune.di_teacher"), f"{TEACHER_PARAMETERS / 1e6:.1f} M")
-    right.metric(t("finetune.di_student"), f"{student / 1e6:.2f} M")
+    left.metric(t("finetune.di_teacher"), num(TEACHER_PARAMETERS / 1e6, ".1f") + " M")
+    right.metric(t("finetune.di_student"), num(student / 1e6, ".2f") + " M")
     st.caption(t("finetune.di_ratio", ratio=round(TEACHER_PARAMETERS / student)))
     st.markdown(t("finetune.di_texts", raw=len(raw), teacher=len(teacher)))
     with st.expander(t("finetune.di_teacher_sample")):
@@ -78,7 +78,7 @@ def results() -> None:
     names = {k: t(f"finetune.di_on_{k}") for k in ("raw", "teacher")}
     curves = {names[k]: s["curve"] for k, s in result["students"].items()}
     labels = {"step": t("finetune.ft_plot_step"), "loss": t("finetune.di_plot_loss")}
-    st.plotly_chart(distill_figure(curves, labels), key="distill_fig")
+    st.plotly_chart(localise(distill_figure(curves, labels)), key="distill_fig")
     rows = [
         {
             t("finetune.di_col_student"): names[k],

@@ -18,7 +18,7 @@ from explain.finetune import rag
 from explain.finetune.figures import scores_figure
 from ui.models import get_encoder, get_model
 from ui.page import show_error, typed_text
-from ui.text import t
+from ui.text import language, localise, num, t
 from ui.urlstate import bind, mirror
 
 RESULT_KEY = "rag_result"
@@ -116,9 +116,13 @@ def show_result() -> None:
     chunks = result["chunks"]
     st.subheader(t("finetune.rag_chunks"))
     names = [f"{i}. {c['doc']}" for i, c in enumerate(chunks, 1)]
-    st.plotly_chart(scores_figure([c["score"] for c in chunks], names, t("finetune.rag_score")), key="rag_fig")
+    st.plotly_chart(
+        localise(scores_figure([c["score"] for c in chunks], names, t("finetune.rag_score"), language())), key="rag_fig"
+    )
     for name, c in zip(names, chunks):
-        st.markdown(f"**{literal(name)}** · {literal(c['heading'])} · {t('finetune.rag_score')} {c['score']:.2f}")
+        st.markdown(
+            f"**{literal(name)}** · {literal(c['heading'])} · {t('finetune.rag_score')} {num(c['score'], '.2f')}"
+        )
         st.markdown(f"> {literal(c['text'])}")
     with st.expander(t("finetune.rag_prompt")):
         st.code(result["prompt"], language=None, wrap_lines=True)

@@ -22,7 +22,7 @@ from explain.core.sampling import SamplingConfig, pick, reshape
 from explain.next_token import logit_lens, perplexity
 from explain.next_token.figures import distribution_figure, lens_figure, perplexity_bars, surprisal_colours
 from ui.page import notice_truncated, typed_text
-from ui.text import t
+from ui.text import language, localise, num, t
 from ui.urlstate import bind
 
 SHOWN_BARS = 15  # bars in the distribution chart
@@ -36,7 +36,7 @@ def _md_token(text: str) -> str:
 
 
 def _pct(p: float) -> str:
-    return f"{p:.1%}" if p >= 0.001 else f"{p:.2e}"
+    return num(p, ".1%") if p >= 0.001 else num(p, ".2e")
 
 
 # --- distribution -----------------------------------------------------------------------------------------------
@@ -50,13 +50,15 @@ def render_distribution(lm: LoadedModel, analysis: Analysis, config: SamplingCon
     names = {k: t(f"next_token.legend_{k}") for k in ("model", "shaped", "dropped")}
     st.markdown(t("next_token.dist_explain"))
     left, right = st.columns([3, 1])
-    left.plotly_chart(distribution_figure(shaped, model_probs, labels, SHOWN_BARS, names), key="nt_dist_chart")
-    right.metric(t("next_token.nucleus_size"), f"{int(shaped.kept.sum()):,}")
+    left.plotly_chart(
+        localise(distribution_figure(shaped, model_probs, labels, SHOWN_BARS, names, language())), key="nt_dist_chart"
+    )
+    right.metric(t("next_token.nucleus_size"), num(int(shaped.kept.sum()), ","))
     right.metric(t("next_token.top_prob"), _pct(float(shaped.probs.max())))
     dropped = [labels[int(i)] for i in order if not shaped.kept[i]]
     if dropped:
         right.caption(t("next_token.dropped_list", tokens=", ".join(_md_token(d) for d in dropped)))
-    st.caption(t("next_token.no_new_pass", ms=f"{analysis.seconds * 1000:.0f}"))
+    st.caption(t("next_token.no_new_pass", ms=num(analysis.seconds * 1000, ".0f")))
 
 
 # --- generation ---------------------------------------------------------------------------------------------------
@@ -163,7 +165,9 @@ def render_lens(lm: LoadedModel, analysis: Analysis, config: SamplingConfig | No
         lm.results.put(key, grid)
     if analysis.n_tokens > len(grid.positions):
         st.caption(t("next_token.lens_cut", shown=len(grid.positions), total=analysis.n_tokens))
-    st.plotly_chart(lens_figure(grid, t("next_token.layer"), t("next_token.position")), key="nt_lens_chart")
+    st.plotly_chart(
+        localise(lens_figure(grid, t("next_token.layer"), t("next_token.position"), language())), key="nt_lens_chart"
+    )
     first = next((i for i, row in enumerate(grid.top_ids[:, -1]) if row == grid.top_ids[-1, -1]), 0)
     st.markdown(
         t(
@@ -182,7 +186,7 @@ def render_lens(lm: LoadedModel, analysis: Analysis, config: SamplingConfig | No
 def _surprisal_chips(result: perplexity.PerplexityResult) -> str:
     nll = [None, *result.nll.tolist()]
     titles = [t("next_token.first_token")] + [
-        t("next_token.surprisal_title", nll=f"{v:.2f}", p=_pct(math.exp(-v))) for v in result.nll
+        t("next_token.surprisal_title", nll=num(v, ".2f"), p=_pct(math.exp(-v))) for v in result.nll
     ]
     colours = [PROMPT_GREY, *surprisal_colours(np.array(nll[1:]))]
     return token_chips_html(result.tokens, titles, colours)
@@ -207,7 +211,7 @@ def render_perplexity(lm: LoadedModel) -> None:
     st.caption(t("next_token.ppl_hover"))
     n = len(result.nll)
     st.latex(r"\mathrm{PPL} = \exp\Big(\frac{1}{N}\sum_{i=1}^{N} -\log p(x_i \mid x_{<i})\Big)")
-    st.markdown(t("next_token.ppl_numbers", n=n, mean=f"{result.mean_nll:.3f}", ppl=f"{result.perplexity:,.2f}"))
+    st.markdown(t("next_token.ppl_numbers", n=n, mean=num(result.mean_nll, ".3f"), ppl=num(result.perplexity, ",.2f")))
     _perplexity_comparison(lm)
     st.warning(t("next_token.ppl_not_similarity"))
 
@@ -223,7 +227,9 @@ def _perplexity_comparison(lm: LoadedModel) -> None:
     scores = {name: perplexity.score(lm, text) for name, text in texts.items()}
     left, right = st.columns([2, 3])
     left.plotly_chart(
-        perplexity_bars(list(scores), [s.perplexity for s in scores.values()], t("next_token.ppl_axis")),
+        localise(
+            perplexity_bars(list(scores), [s.perplexity for s in scores.values()], t("next_token.ppl_axis"), language())
+        ),
         key="nt_ppl_bars",
     )
     for name in texts:

@@ -18,7 +18,7 @@ import segno
 import streamlit as st
 
 from explain.classroom.myths import load_myths
-from ui.text import language, t
+from ui.text import language, localise, t
 
 PRESENT_KEY = "present"  # URL parameter of presenter mode
 STATE_KEY = "presenting"  # session key (not a widget key, so it survives pages without the toggle)
@@ -117,7 +117,7 @@ def _config(fmt: str, filename: str) -> dict:
 def show_chart(fig: go.Figure, key: str, rows: list[dict] | None = None, filename: str = "chart") -> None:
     """A chart with export (PNG/SVG from the toolbar camera, HTML download) and its numbers on demand."""
     fmt = st.session_state.get("export_format", "png")
-    st.plotly_chart(fig, key=f"{key}_chart", config=_config(fmt, filename), theme=None)
+    st.plotly_chart(localise(fig), key=f"{key}_chart", config=_config(fmt, filename), theme=None)
     left, right = st.columns([1, 1])
     with left.popover(t("tour.export"), icon="⬇️"):
         st.radio(t("tour.export_format"), EXPORT_FORMATS, key="export_format", horizontal=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from explain.core.numbers import fmt_number
 
 
 def language() -> str:
@@ -17,3 +18,15 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
+
+
+def num(value: float, spec: str = "") -> str:
+    """A number written the current language's way: num(20000, ",") is '20.000' on Italian pages."""
+    return fmt_number(value, spec, language())
+
+
+def localise(fig):
+    """A plotly figure that writes the numbers plotly itself formats (axes, hover, bar labels) the current
+    language's way: 0,75 and 20.000 on Italian pages. Every chart passes through here before it is drawn."""
+    fig.update_layout(separators=",." if language() == "it" else ".,")
+    return fig

@@ -19,7 +19,7 @@ from explain.tokenization.ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.tokenization.letter_count import ask_letter_count, random_letters
 from explain.tokenization.tax import messages, relative_to, tax_figure, token_table, unknown_counts
 from ui.models import convert_with_progress, get_model
-from ui.text import language, t
+from ui.text import localise, num, t
 
 UPLOAD_MB = 10  # files up to this size are accepted; only the first BPE_MAX_CORPUS_BYTES are used
 
@@ -36,8 +36,7 @@ def _compare(text: str) -> dict[str, list[tc.Piece]]:
 
 def number(value: int) -> str:
     """1000000 -> "1,000,000" in English, "1.000.000" in Italian."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if language() == "it" else text
+    return num(value, ",")
 
 
 def labels() -> dict[str, str]:
@@ -82,7 +81,7 @@ def side_by_side(text: str) -> None:
     results = _compare(text)
     st.dataframe(_counts_table(text, results), hide_index=True, width="stretch")
     st.plotly_chart(
-        tc.counts_figure({n: len(p) for n, p in results.items()}, labels(), t("tokenization.tax_axis")),
+        localise(tc.counts_figure({n: len(p) for n, p in results.items()}, labels(), t("tokenization.tax_axis"))),
         key="tok_counts_fig",
     )
     real = {n: results[n] for n in tc.REAL_TOKENIZERS}
@@ -161,7 +160,9 @@ def token_tax() -> None:
     relative = st.toggle(t("tokenization.tax_relative"), key="tok_tax_relative")
     shown = relative_to(table) if relative else table
     st.plotly_chart(
-        tax_figure(shown, t("tokenization.tax_axis_relative" if relative else "tokenization.tax_axis"), labels()),
+        localise(
+            tax_figure(shown, t("tokenization.tax_axis_relative" if relative else "tokenization.tax_axis"), labels())
+        ),
         key="tok_tax_fig",
     )
     frame = pd.DataFrame(shown).rename(columns=labels())
@@ -248,7 +249,7 @@ def bpe_trainer() -> None:
     k = st.slider(t("tokenization.bpe_step"), 0, len(steps), key="tok_bpe_step")
     _step_details(steps, k, sample)
     st.plotly_chart(
-        bpe.merge_counts_figure(steps, k, t("tokenization.bpe_axis_merge"), t("tokenization.bpe_axis_count")),
+        localise(bpe.merge_counts_figure(steps, k, t("tokenization.bpe_axis_merge"), t("tokenization.bpe_axis_count"))),
         key="tok_bpe_fig",
     )
     st.caption(t("tokenization.bpe_chart"))

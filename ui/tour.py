@@ -2,19 +2,23 @@
 
 The step lives in `st.session_state["tour_step"]` and in `?step=N`, so a shared
 link or QR code opens the same step. Quiz answers and the score stay in this
-session only (nothing is stored on the server). Leaves out the step widgets
+session only (nothing is stored on the server); each session sees the options in
+its own shuffled order, stable while it lasts. Leaves out the step widgets
 (see `ui/tour_widgets.py`).
 """
 
 from __future__ import annotations
 
+import random
+
 import streamlit as st
 
-from explain.classroom.tour import Step, clamp_step, is_correct, score
+from explain.classroom.tour import Question, Step, clamp_step, is_correct, option_order, score
 from ui.text import language, t
 
 STEP_KEY = "tour_step"  # session key of the current step (1-based)
 RESULTS_KEY = "quiz_results"  # {"attention.0": True, ...}, this session only
+SEED_KEY = "quiz_seed"  # this session's shuffle of every question's options
 
 
 def current_step(n_steps: int) -> int:
@@ -54,16 +58,26 @@ def navigation(step_no: int, n_steps: int, where: str) -> None:
     )
 
 
+def _why_others_are_wrong(question: Question, choice: int, lang: str) -> None:
+    """One line per wrong option (the chosen one first): why it is wrong."""
+    wrong = question.wrong.get(lang, question.wrong["en"])
+    options = question.options.get(lang, question.options["en"])
+    others = [i for i in range(len(options)) if i != question.answer]
+    others.sort(key=lambda i: i != choice)
+    st.caption("\n".join(f"- ✗ *{options[i]}*: {wrong[i]}" for i in others))
+
+
 def quiz(step: Step) -> None:
-    """The step's questions, with feedback as soon as an option is picked, and the session score."""
+    """The step's questions, options shuffled per session, feedback as soon as one is picked, and the score."""
     lang = language()
     results = st.session_state.setdefault(RESULTS_KEY, {})
+    seed = st.session_state.setdefault(SEED_KEY, random.randrange(2**31))
     st.subheader(t("tour.quiz"))
     for i, question in enumerate(step.quiz):
         options = question.options.get(lang, question.options["en"])
         choice = st.radio(
             question.text.get(lang, question.text["en"]),
-            list(range(len(options))),
+            option_order(len(options), seed, f"{step.id}.{i}"),
             format_func=options.__getitem__,
             index=None,
             key=f"quiz_{step.id}_{i}",
@@ -74,5 +88,6 @@ def quiz(step: Step) -> None:
         results[f"{step.id}.{i}"] = verdict
         why = question.why.get(lang, question.why["en"])
         (st.success if verdict else st.error)(t("tour.right" if verdict else "tour.wrong", why=why))
+        _why_others_are_wrong(question, choice, lang)
     correct, answered = score(results)
     st.caption(t("tour.score", correct=correct, answered=answered))

@@ -28,7 +28,7 @@ from explain.tokenization.tokens import load_tokenizer, tokenize
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
 from ui.presenter import show_chart
-from ui.text import language, t
+from ui.text import language, localise, num, t
 
 
 def _text(key: str, default_key: str, chars: int = MAX_WIDGET_CHARS) -> str:
@@ -56,12 +56,14 @@ def rules_vs_learning() -> None:
     cands = top_candidates(lm, analyze(lm, text).next_logits, 5)
     with right.container(border=True):
         st.markdown(t("tour.learning_side"))
-        st.plotly_chart(candidates_bar(cands), key="tw_rules_chart", config={"displaylogo": False})
+        st.plotly_chart(
+            localise(candidates_bar(cands, lang=language())), key="tw_rules_chart", config={"displaylogo": False}
+        )
 
 
 def history_chart() -> None:
     labels = {k: t(f"history.axis_{k}") for k in ("parameters", "tokens", "estimate", "year", "count")}
-    show_chart(timeline_figure(labels), "tw_history", table_rows(language()), "llm_history")
+    show_chart(timeline_figure(labels, language()), "tw_history", table_rows(language()), "llm_history")
 
 
 def tokenize_widget() -> None:
@@ -83,7 +85,7 @@ def similarity() -> None:
         return
     matrix = cosine_matrix(embed_texts(get_encoder(), words))
     rows = [{"": a, **{b: round(float(matrix[i, j]), 3) for j, b in enumerate(words)}} for i, a in enumerate(words)]
-    show_chart(similarity_heatmap(words, matrix, ""), "tw_sim", rows, "similarity")
+    show_chart(similarity_heatmap(words, matrix, "", lang=language()), "tw_sim", rows, "similarity")
 
 
 def attention() -> None:
@@ -116,7 +118,11 @@ def next_token() -> None:
     probs = softmax(logits, temperature)
     order = np.argsort(-probs)[:10]
     cands = [{"token": lm.tokenizer.decode([int(i)]), "prob": float(probs[i])} for i in order]
-    show_chart(candidates_bar(cands), "tw_next", [{"token": repr(c["token"]), "p": round(c["prob"], 4)} for c in cands])
+    show_chart(
+        candidates_bar(cands, lang=language()),
+        "tw_next",
+        [{"token": repr(c["token"]), "p": round(c["prob"], 4)} for c in cands],
+    )
     st.caption(t("tour.next_caption", vocab=len(logits)))
 
 
@@ -130,7 +136,7 @@ def perplexity_widget() -> None:
         if logprobs is None or len(logprobs) == 0:
             st.info(t("tour.need_two_tokens"))
             continue
-        st.metric(t("tour.perplexity"), f"{perplexity(logprobs):.1f}", help=t("tour.perplexity_help"))
+        st.metric(t("tour.perplexity"), num(perplexity(logprobs), ".1f"), help=t("tour.perplexity_help"))
 
 
 def lora() -> None:
@@ -138,8 +144,10 @@ def lora() -> None:
     lm = get_model()
     share = lora_share(lm.model, rank)
     left, right = st.columns(2)
-    left.metric(t("tour.lora_total"), f"{share['total']:,}")
-    right.metric(t("tour.lora_trainable"), f"{share['trainable']:,}", f"{share['fraction']:.2%}", delta_color="off")
+    left.metric(t("tour.lora_total"), num(share["total"], ","))
+    right.metric(
+        t("tour.lora_trainable"), num(share["trainable"], ","), num(share["fraction"], ".2%"), delta_color="off"
+    )
     st.caption(t("tour.lora_caption", layers=share["wrapped_layers"]))
 
 
@@ -176,7 +184,7 @@ def rag() -> None:
     hits = index.search(embed_texts(encoder, [query])[0], 2)
     st.markdown(t("tour.rag_found"))
     for hit in hits:
-        st.markdown(f"- {escape(facts[hit.index])} · cos {hit.score:.2f}")
+        st.markdown(f"- {escape(facts[hit.index])} · cos {num(hit.score, '.2f')}")
     prompt = "\n".join(facts[h.index] for h in hits) + f"\n\n{query}"
     st.caption(t("tour.rag_prompt"))
     st.code(prompt, language=None)

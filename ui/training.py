@@ -16,7 +16,7 @@ from explain.core.jobs import MAX_RUN_SECONDS, STALE_SECONDS, BackgroundRun, Run
 from explain.training import figures as plots
 from explain.training.trainer import TrainConfig, Trainer
 from ui.session import alive_check
-from ui.text import t
+from ui.text import localise, num, t
 
 RUN_KEY = "train_run"  # the session's BackgroundRun
 INFO_KEY = "train_run_info"  # what it trains on: corpus label, model config, split
@@ -66,7 +66,7 @@ def status_message(view: RunView) -> None:
     if view.status == "queued":
         st.warning(t("training.busy", position=view.queue_position, **view.gate))
     elif view.status == "diverged" and last is not None:
-        st.error(t("training.status_diverged", step=last.step, loss=f"{last.loss:.3g}", lr=f"{last.lr:.3g}"))
+        st.error(t("training.status_diverged", step=last.step, loss=num(last.loss, ".3g"), lr=num(last.lr, ".3g")))
     elif view.status == "error":
         st.error(t("training.status_error", detail=escape(view.message)[:300]))
     elif view.status in ("finished", "stopped", "stale", "timeout", "paused", "running", "new"):
@@ -80,11 +80,11 @@ def metrics_row(view: RunView) -> None:
     last = view.steps[-1] if view.steps else None
     last_eval = view.evals[-1] if view.evals else None
     cols = st.columns(5)
-    cols[0].metric(t("training.m_step", max_steps=f"{view.max_steps:,}"), f"{view.step:,}")
-    cols[1].metric(t("training.m_loss"), f"{last.loss:.3f}" if last else "–")
-    cols[2].metric(t("training.m_val"), f"{last_eval.val_loss:.3f}" if last_eval else "–")
-    cols[3].metric(t("training.m_ppl"), f"{last_eval.perplexity:.2f}" if last_eval else "–")
-    cols[4].metric(t("training.m_speed"), f"{last.tokens_per_s:,.0f}" if last else "–")
+    cols[0].metric(t("training.m_step", max_steps=num(view.max_steps, ",")), num(view.step, ","))
+    cols[1].metric(t("training.m_loss"), num(last.loss, ".3f") if last else "–")
+    cols[2].metric(t("training.m_val"), num(last_eval.val_loss, ".3f") if last_eval else "–")
+    cols[3].metric(t("training.m_ppl"), num(last_eval.perplexity, ".2f") if last_eval else "–")
+    cols[4].metric(t("training.m_speed"), num(last.tokens_per_s, ",.0f") if last else "–")
 
 
 def sample_timeline(view: RunView) -> None:
@@ -132,11 +132,15 @@ def snapshots(view: RunView, vocab_size: int) -> None:
     labels = plot_labels()
     left.caption(t("training.snap_attention"))
     left.plotly_chart(
-        plots.attention_figure(snap.tokens, snap.attentions, min(layer, n_layers - 1), min(head, n_heads - 1), labels),
+        localise(
+            plots.attention_figure(
+                snap.tokens, snap.attentions, min(layer, n_layers - 1), min(head, n_heads - 1), labels
+            )
+        ),
         key="train_fig_attn",
     )
     right.caption(t("training.snap_embedding"))
-    right.plotly_chart(plots.embedding_figure(snap.vocab, snap.embedding_2d, labels), key="train_fig_emb")
+    right.plotly_chart(localise(plots.embedding_figure(snap.vocab, snap.embedding_2d, labels)), key="train_fig_emb")
 
 
 def draw(run: BackgroundRun) -> None:
@@ -150,8 +154,8 @@ def draw(run: BackgroundRun) -> None:
     labels = plot_labels()
     vocab = info.get("vocab_size", 2)
     if view.steps:
-        st.plotly_chart(plots.loss_figure(view.steps, view.evals, vocab, labels), key="train_fig_loss")
-        st.plotly_chart(plots.metrics_figure(view.steps, view.evals, labels), key="train_fig_metrics")
+        st.plotly_chart(localise(plots.loss_figure(view.steps, view.evals, vocab, labels)), key="train_fig_loss")
+        st.plotly_chart(localise(plots.metrics_figure(view.steps, view.evals, labels)), key="train_fig_metrics")
     sample_timeline(view)
     snapshots(view, vocab)
     if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
@@ -226,7 +230,7 @@ def saved_models_section() -> None:
         folder = registry.trained_models_dir() / name.removeprefix(registry.TRAINED_PREFIX)
         model, tokenizer, meta = _load_saved(name, (folder / "model.safetensors").stat().st_mtime)
         st.caption(t("training.saved_meta", corpus=escape(str(meta.get("corpus", "?"))), steps=meta.get("steps", "?"),
-                     params=f"{sum(p.numel() for p in model.parameters()):,}"))  # fmt: skip
+                     params=num(sum(p.numel() for p in model.parameters()), ",")))  # fmt: skip
         prompt = st.text_input(t("training.prompt", chars=200), max_chars=200, key="train_saved_prompt")
         if st.button(t("training.generate"), key="train_generate"):
             import torch

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.training import corpora, tiny_gpt
-from ui.text import language, t
+from ui.text import language, num, t
 
 OWN = "own"
 OWN_TEXT_CHARS = 200_000  # pasted text; files may be up to corpora.MAX_CORPUS_BYTES
@@ -80,5 +80,5 @@ def choose_model(vocab_size: int, locked: bool) -> tiny_gpt.TinyGPTConfig:
     s = st.session_state
     cfg = tiny_gpt.TinyGPTConfig(s["train_layers"], s["train_heads"], s["train_width"], s["train_context"])
     params = tiny_gpt.estimate_parameters(cfg, vocab_size)
-    st.caption(t("training.params", params=f"{params:,}", vocab=vocab_size, max=f"{tiny_gpt.MAX_PARAMETERS:,}"))
+    st.caption(t("training.params", params=num(params, ","), vocab=vocab_size, max=num(tiny_gpt.MAX_PARAMETERS, ",")))
     return cfg

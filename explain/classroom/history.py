@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from explain.core.numbers import fmt_count
 from explain.core.paths import ASSETS
 
 TIMELINE = ASSETS / "history" / "timeline.json"
@@ -30,12 +31,13 @@ class Milestone:
     id: str  # short stable name, e.g. "gpt2"
     year: float  # year of publication (a fraction places Nov 2022 after Jan 2022)
     name: str  # display name, e.g. "GPT-2"
-    kind: str  # "precursor", "rules", "rnn" or "transformer"
+    kind: str  # "statistical", "precursor", "rules", "rnn", "neural" or "transformer"
     parameters: int | None  # published parameter count, None when never published
     training_tokens: int | None  # published training tokens, None when never published
     estimate_parameters: int | None  # an unconfirmed, reported size (shown only as an estimate)
     source: str  # paper or URL the numbers come from
     text: dict[str, str]  # one or two sentences per language: {"en": ..., "it": ...}
+    parameters_note: str | None = None  # why there is no size: "not_applicable" (nothing learned) or "varies"
 
 
 @lru_cache(maxsize=1)
@@ -53,20 +55,19 @@ def load_timeline() -> tuple[Milestone, ...]:
             e.get("estimate_parameters"),
             e["source"],
             {"en": e["en"], "it": e["it"]},
+            e.get("parameters_note"),
         )
         for e in raw
     ]
     return tuple(sorted(items, key=lambda m: m.year))
 
 
-def human_count(n: int | None) -> str:
-    """Short form of a big count: 1_542_000_000 -> '1.54 B'; None -> '—'."""
-    if n is None:
-        return "—"
-    for value, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if n >= value:
-            return f"{n / value:.3g} {suffix}"
-    return str(n)
+def human_count(n: int | None, lang: str = "en") -> str:
+    """Short form of a big count: 1_558_000_000 -> '1.56 B' ('1,56 miliardi' in Italian); None -> '—'."""
+    return fmt_count(n, lang)
+
+
+ESTIMATE_WORD = {"en": "estimate", "it": "stima"}  # marks an unconfirmed size in the table
 
 
 def table_rows(lang: str = "en") -> list[dict]:
@@ -75,10 +76,14 @@ def table_rows(lang: str = "en") -> list[dict]:
         {
             "year": int(m.year),
             "name": m.name,
-            "parameters": human_count(m.parameters)
+            "parameters": human_count(m.parameters, lang)
             if m.parameters
-            else (f"~{human_count(m.estimate_parameters)} (estimate)" if m.estimate_parameters else "—"),
-            "training_tokens": human_count(m.training_tokens),
+            else (
+                f"~{human_count(m.estimate_parameters, lang)} ({ESTIMATE_WORD.get(lang, 'estimate')})"
+                if m.estimate_parameters
+                else "—"
+            ),
+            "training_tokens": human_count(m.training_tokens, lang),
             "what": m.text.get(lang, m.text["en"]),
             "source": m.source,
         }
@@ -87,7 +92,13 @@ def table_rows(lang: str = "en") -> list[dict]:
 
 
 def _scatter(
-    points: list[Milestone], values: list[int], name: str, colour: str, symbol: str, labelled: bool = True
+    points: list[Milestone],
+    values: list[int],
+    name: str,
+    colour: str,
+    symbol: str,
+    labelled: bool = True,
+    lang: str = "en",
 ) -> go.Scatter:
     return go.Scatter(
         x=[m.year for m in points],
@@ -97,16 +108,17 @@ def _scatter(
         text=[m.name for m in points],
         textposition="top center",
         marker={"size": 14, "color": colour, "symbol": symbol, "line": {"width": 2, "color": colour}},
-        customdata=[[human_count(v), m.source] for m, v in zip(points, values)],
+        customdata=[[human_count(v, lang), m.source] for m, v in zip(points, values)],
         hovertemplate="<b>%{text}</b> (%{x:.0f})<br>%{customdata[0]}<extra>" + name + "</extra>",
     )
 
 
-def timeline_figure(labels: dict[str, str] | None = None) -> go.Figure:
+def timeline_figure(labels: dict[str, str] | None = None, lang: str = "en") -> go.Figure:
     """Parameters (and training tokens, where published) per model, on a log-scale y axis.
 
     `labels` translates the trace and axis names: keys "parameters", "tokens",
-    "estimate", "year", "count". Models without a published number are not drawn.
+    "estimate", "year", "count". Models without a published number are not drawn. Hover
+    texts and axis numbers follow `lang` (1,56 miliardi; 1.000 in Italian).
     """
     labels = {"parameters": "parameters", "tokens": "training tokens", "estimate": "estimate (unconfirmed)"} | (
         labels or {}
@@ -117,19 +129,33 @@ def timeline_figure(labels: dict[str, str] | None = None) -> go.Figure:
     estimated = [m for m in items if m.estimate_parameters and not m.parameters]
     fig = go.Figure()
     fig.add_trace(
-        _scatter(with_params, [m.parameters for m in with_params], labels["parameters"], PARAMS_COLOUR, "circle")
-    )
-    fig.add_trace(
         _scatter(
-            with_tokens, [m.training_tokens for m in with_tokens], labels["tokens"], TOKENS_COLOUR, "diamond", False
+            with_params, [m.parameters for m in with_params], labels["parameters"], PARAMS_COLOUR, "circle", lang=lang
         )
     )
     fig.add_trace(
         _scatter(
-            estimated, [m.estimate_parameters for m in estimated], labels["estimate"], ESTIMATE_COLOUR, "circle-open"
+            with_tokens,
+            [m.training_tokens for m in with_tokens],
+            labels["tokens"],
+            TOKENS_COLOUR,
+            "diamond",
+            False,
+            lang,
+        )
+    )
+    fig.add_trace(
+        _scatter(
+            estimated,
+            [m.estimate_parameters for m in estimated],
+            labels["estimate"],
+            ESTIMATE_COLOUR,
+            "circle-open",
+            lang=lang,
         )
     )
     fig.update_yaxes(type="log", title=labels.get("count", "count (log scale)"), exponentformat="SI")
     fig.update_xaxes(title=labels.get("year", "year"), range=[2016.3, 2026.4], dtick=1)
     fig.update_layout(height=520, margin={"t": 30, "l": 60, "r": 20, "b": 50}, legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(separators=",." if lang == "it" else ".,")  # decimal, then thousands separator
     return fig

@@ -1,7 +1,8 @@
 """The guided tour as data: its steps, their quizzes, and the small calculations its live widgets show.
 
 Covers loading `assets/tour/steps.json` (text in English and Italian, a widget
-name and a quiz per step), checking and scoring quiz answers, and two numbers a
+name, sources and a quiz per step), the order a session sees a question's
+options in, checking and scoring quiz answers, and two numbers a
 step shows: perplexity from token log-probabilities and LoRA's trainable share
 of a model. Leaves out drawing (see `pages/tour.py`) and keeping scores (the
 page keeps them in the session only).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +30,7 @@ class Question:
     options: dict[str, list[str]]  # the choices per language, same order in both
     answer: int  # index of the correct option
     why: dict[str, str]  # one-line explanation shown after answering
+    wrong: dict[str, list[str]]  # per language, why each option is wrong ("" for the right one)
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class Step:
     myth: str | None  # id of a myth box in assets/myths/myths.json, or None
     title: dict[str, str]  # per language
     text: dict[str, str]  # markdown per language, a short paragraph or two
-    quiz: tuple[Question, ...]  # a few questions
+    sources: tuple[str, ...]  # where the step's facts and numbers can be checked
+    quiz: tuple[Question, ...]  # at least three questions
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +55,8 @@ def load_steps() -> tuple[Step, ...]:
             s.get("myth"),
             s["title"],
             s["text"],
-            tuple(Question(q["q"], q["options"], int(q["answer"]), q["why"]) for q in s["quiz"]),
+            tuple(s["sources"]),
+            tuple(Question(q["q"], q["options"], int(q["answer"]), q["why"], q["wrong"]) for q in s["quiz"]),
         )
         for s in raw
     )
@@ -64,6 +69,18 @@ def clamp_step(value: object, n_steps: int) -> int:
     except (TypeError, ValueError):
         return 1
     return min(max(number, 1), n_steps)
+
+
+def option_order(n_options: int, seed: int, key: str) -> list[int]:
+    """The order one session shows a question's options in: a shuffle fixed by (seed, key).
+
+    option_order(3, 7, "attention.0") is the same list every time it is called with those
+    arguments, and another seed usually gives another order; the values are the options'
+    original indices, so answers are still checked against `Question.answer`.
+    """
+    order = list(range(n_options))
+    random.Random(f"{seed}:{key}").shuffle(order)
+    return order
 
 
 def is_correct(question: Question, choice: int | None) -> bool | None:

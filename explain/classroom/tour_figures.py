@@ -11,11 +11,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from explain.core.display import visible
+from explain.core.numbers import fmt_number
 
 BAR_COLOUR = "#0072B2"  # Okabe-Ito blue
 
 
-def candidates_bar(candidates: list[dict], x_title: str = "probability") -> go.Figure:
+def candidates_bar(candidates: list[dict], x_title: str = "probability", lang: str = "en") -> go.Figure:
     """Horizontal bars of [{"token", "prob"}], most likely at the top."""
     names = [repr(visible(c["token"])) for c in candidates]
     probs = [c["prob"] for c in candidates]
@@ -25,7 +26,7 @@ def candidates_bar(candidates: list[dict], x_title: str = "probability") -> go.F
             y=names,
             orientation="h",
             marker_color=BAR_COLOUR,
-            text=[f"{p:.1%}" for p in probs],
+            text=[fmt_number(p, ".1%", lang) for p in probs],
             textposition="outside",
         )
     )

@@ -4,7 +4,8 @@ Each file is one section (its name is the key prefix) holding
 `{"en": {"key": "text"}, "it": {"key": "testo"}}`; `translate("home.title", "it")`
 reads `assets/i18n/home.json`. Italian falls back to English for a missing key,
 and a missing key shows as the key itself, so a gap is visible but never fatal.
-Leaves out choosing the language (the UI does).
+Numbers placed into a string follow the language (`{n:,}` gives 20,000 or 20.000;
+see `explain.core.numbers`). Leaves out choosing the language (the UI does).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from explain.core.numbers import LocalFormatter
 from explain.core.paths import ASSETS
 
 LANGUAGES = {"en": "English", "it": "Italiano"}
@@ -30,10 +32,14 @@ def load_strings() -> dict[str, dict[str, str]]:
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The text for `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    """The text for `key` in `lang`, with `{name}` placeholders filled from `values`.
+
+    Numbers are written the way `lang` writes them: translate("x.chars", "it", n=20000)
+    with "{n:,} caratteri" gives "20.000 caratteri", and 0.75 gives "0,75".
+    """
     strings = load_strings()
     text = strings.get(lang, {}).get(key) or strings[DEFAULT_LANGUAGE].get(key) or key
-    return text.format(**values) if values else text
+    return LocalFormatter(lang).format(text, **values) if values else text
 
 
 def missing_translations() -> dict[str, list[str]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explain.core.numbers import fmt_number
+
 BASE = "#9aa5b1"  # grey of the ordinary map points
 QUERY = "#d55e00"  # Okabe-Ito vermillion: the searched token
 NEIGHBOUR = "#0072b2"  # Okabe-Ito blue: its nearest neighbours
@@ -76,6 +78,7 @@ def token_map(
     scores: list[float] | None = None,
     names: tuple[str, str, str] = ("tokens", "query", "neighbours"),
     zoom: bool = False,
+    lang: str = "en",
 ) -> go.Figure:
     """Every token as a grey dot with its word on hover; the query and its neighbours on top.
 
@@ -98,7 +101,7 @@ def token_map(
     fig = go.Figure([base])
     fig.update_traces(textfont=dict(color="#6b7785", size=10), textposition="top center")
     if neighbours:
-        labels = [f"{words[i]} {s:.2f}" for i, s in zip(neighbours, scores)]
+        labels = [f"{words[i]} {fmt_number(s, '.2f', lang)}" for i, s in zip(neighbours, scores)]
         marker = dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white"))
         fig.add_trace(
             _scatter(coords[np.asarray(neighbours)], mode=mode, text=labels, textposition="top center",
@@ -113,11 +116,11 @@ def token_map(
     return fig
 
 
-def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str) -> go.Figure:
+def similarity_heatmap(labels: list[str], matrix: np.ndarray, title: str, lang: str = "en") -> go.Figure:
     """(N, N) cosine similarities as a heatmap with the value written in each cell (N <= 40)."""
     short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
     short = [f"{i + 1}. {s}" for i, s in enumerate(short)] if len(set(short)) < len(short) else short
-    text = [[f"{v:.2f}" for v in row] for row in matrix]
+    text = [[fmt_number(v, ".2f", lang) for v in row] for row in matrix]
     fig = go.Figure(
         go.Heatmap(
             z=matrix,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from explain.core.numbers import fmt_number
+
 
 def loss_figure(history: list[dict], labels: dict[str, str]) -> go.Figure:
     """Training loss per step: raw points and a running mean over 5 steps.
@@ -24,9 +26,11 @@ def loss_figure(history: list[dict], labels: dict[str, str]) -> go.Figure:
     return fig
 
 
-def scores_figure(scores: list[float], names: list[str], label: str) -> go.Figure:
+def scores_figure(scores: list[float], names: list[str], label: str, lang: str = "en") -> go.Figure:
     """Horizontal bars of the retrieved chunks' cosine similarities, best on top."""
-    fig = go.Figure(go.Bar(x=scores[::-1], y=names[::-1], orientation="h", text=[f"{s:.2f}" for s in scores[::-1]]))
+    fig = go.Figure(
+        go.Bar(x=scores[::-1], y=names[::-1], orientation="h", text=[fmt_number(s, ".2f", lang) for s in scores[::-1]])
+    )
     fig.update_layout(xaxis_title=label, xaxis_range=[0, 1], height=80 + 40 * len(scores), margin={"t": 20})
     return fig
 

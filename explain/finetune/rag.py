@@ -40,7 +40,8 @@ class Retrieved:
 
 def builtin_documents() -> dict[str, str]:
     """{file name: text} of the app's own lesson texts."""
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(RAG_DIR.glob("*.md"))}
+    lessons = sorted(RAG_DIR.glob("[0-9]*.md"))  # "01_what_is_an_llm.md" …; SOURCES.md is not a lesson
+    return {p.name: p.read_text(encoding="utf-8") for p in lessons}
 
 
 def seeded_questions() -> list[dict]:

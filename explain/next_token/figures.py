@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explain.core.display import plot_text, visible
+from explain.core.numbers import fmt_number
 from explain.core.sampling import Shaped
 from explain.next_token.logit_lens import LensGrid
 
@@ -19,7 +20,7 @@ MAX_SURPRISAL = 10.0  # nats at which the surprisal colour saturates (p ≈ 0.00
 
 
 def distribution_figure(
-    shaped: Shaped, model_probs: np.ndarray, labels: dict[int, str], k: int, names: dict[str, str]
+    shaped: Shaped, model_probs: np.ndarray, labels: dict[int, str], k: int, names: dict[str, str], lang: str = "en"
 ) -> go.Figure:
     """Horizontal bars for the k most likely tokens: the model's own probability (grey) and the shaped one,
     blue when kept, vermillion when cut by top-k / top-p. `names` gives the legend words
@@ -35,7 +36,10 @@ def distribution_figure(
         orientation="h",
         name=names["shaped"],
         marker_color=colours,
-        text=[f"{p:.1%}" if kept else names["dropped"] for p, kept in zip(shaped.probs[order], shaped.kept[order])],
+        text=[
+            fmt_number(p, ".1%", lang) if kept else names["dropped"]
+            for p, kept in zip(shaped.probs[order], shaped.kept[order])
+        ],
         textposition="outside",
         showlegend=False,
     )
@@ -55,7 +59,7 @@ def distribution_figure(
     return fig
 
 
-def lens_figure(grid: LensGrid, layer_label: str, position_label: str) -> go.Figure:
+def lens_figure(grid: LensGrid, layer_label: str, position_label: str, lang: str = "en") -> go.Figure:
     """Heatmap layers (rows, 0 = embeddings at the bottom) × positions, coloured by the top token's
     probability, each cell labelled with that top token."""
     x = [f"{p}: {plot_text(visible(t))}" for p, t in zip(grid.positions, grid.tokens)]
@@ -63,7 +67,8 @@ def lens_figure(grid: LensGrid, layer_label: str, position_label: str) -> go.Fig
     text = [[plot_text(visible(t)[:10]) for t in row] for row in grid.top_tokens]
     hover = [
         [
-            f"{position_label} {x[j]}<br>{layer_label} {i}<br>→ {text[i][j]} {grid.top_probs[i, j]:.1%}"
+            f"{position_label} {x[j]}<br>{layer_label} {i}<br>→ {text[i][j]} "
+            + fmt_number(grid.top_probs[i, j], ".1%", lang)
             for j in range(len(x))
         ]
         for i in range(len(y))
@@ -104,13 +109,13 @@ def surprisal_colours(nll: np.ndarray) -> list[str]:
     return colours
 
 
-def perplexity_bars(names: list[str], values: list[float], axis_title: str) -> go.Figure:
+def perplexity_bars(names: list[str], values: list[float], axis_title: str, lang: str = "en") -> go.Figure:
     """One bar per compared text, its perplexity on a log axis (shuffled text can be 100× worse)."""
     fig = go.Figure(
         go.Bar(
             x=names,
             y=values,
-            text=[f"{v:,.1f}" for v in values],
+            text=[fmt_number(v, ",.1f", lang) for v in values],
             textposition="outside",
             marker_color=[KEPT, DROPPED, "#009E73", "#CC79A7"][: len(values)],
         )

@@ -93,7 +93,7 @@ def test_history_numbers_and_sources():
     by_id = {m.id: m for m in history.load_timeline()}
     assert by_id["eliza"].year == 1966 and by_id["lstm"].year == 1997 and by_id["transformer"].year == 2017
     assert (by_id["gpt1"].parameters, by_id["bert"].parameters) == (117_000_000, 340_000_000)
-    assert by_id["gpt2"].parameters == 1_542_000_000 and by_id["gpt3"].parameters == 175_000_000_000
+    assert by_id["gpt2"].parameters == 1_558_000_000 and by_id["gpt3"].parameters == 175_000_000_000
     assert by_id["gpt3"].training_tokens == 300_000_000_000
     assert by_id["gpt4"].parameters is None and by_id["gpt4"].estimate_parameters == 1_760_000_000_000
     assert by_id["chatgpt"].parameters is None and "GPT-3.5" in by_id["chatgpt"].name
@@ -110,7 +110,8 @@ def test_history_figure_is_log_scale_and_marks_the_estimate():
     assert list(estimate.text) == ["GPT-4"] and estimate.marker.symbol == "circle-open"
     assert set(tokens.text) == {"GPT-3", "SmolLM2-135M (this app)"}
     assert len(history.table_rows("it")) == len(history.load_timeline())
-    assert history.human_count(1_542_000_000) == "1.54 B"
+    assert history.human_count(1_558_000_000) == "1.56 B"
+    assert history.human_count(1_558_000_000, "it") == "1,56 miliardi"
 
 
 def test_myths_cover_the_four_classics():
@@ -171,7 +172,7 @@ def test_tour_widgets_take_bad_input():
 def test_history_page_restores_the_milestone_from_the_link():
     from streamlit.testing.v1 import AppTest
 
-    for lang, word in (("en", "Parameters"), ("it", "Parametri")):
+    for lang, word, size in (("en", "Parameters", "1.56 B"), ("it", "Parametri", "1,56 miliardi")):
         at = AppTest.from_file("../../app.py", default_timeout=120)
         at.query_params.update({"lang": lang, "milestone": "gpt2"})
         at.run()
@@ -179,7 +180,7 @@ def test_history_page_restores_the_milestone_from_the_link():
         at.run()
         assert not at.exception
         assert any("GPT-2" in s.value for s in at.subheader)
-        assert any(word in m.value and "1.54 B" in m.value for m in at.markdown)
+        assert any(word in m.value and size in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])
