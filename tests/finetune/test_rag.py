@@ -5,6 +5,7 @@ import pytest
 from explain.core.limits import MAX_UPLOAD_BYTES
 from explain.embeddings.chunking import UploadError, check_upload, chunk_text
 from explain.embeddings.index import exact_search
+from explain.embeddings.sentences import embed_texts
 from explain.finetune import rag
 
 
@@ -57,7 +58,7 @@ def test_a_good_upload_is_cleaned_text():
 def test_seeded_questions_retrieve_the_chunk_holding_the_answer(minilm, lessons_index):
     top1 = 0
     for q in rag.seeded_questions():
-        holding = [c for c in lessons_index.chunks if q["contains"] in c.text]
+        holding = [c for c in lessons_index.items if q["contains"] in c.text]
         assert len(holding) == 1 and holding[0].doc == q["doc"], q  # the seed names exactly one chunk
         hits = rag.retrieve(minilm, lessons_index, q["question"], k=3)
         assert holding[0] in [h.chunk for h in hits], q["question"]
@@ -67,7 +68,7 @@ def test_seeded_questions_retrieve_the_chunk_holding_the_answer(minilm, lessons_
 
 
 def test_index_agrees_with_brute_force(minilm, lessons_index):
-    query = rag.embed_texts(minilm, ["How is perplexity computed?"])[0]
+    query = embed_texts(minilm, ["How is perplexity computed?"])[0]
     fast = [h.index for h in lessons_index.index.search(query, 5)]
     assert fast == [h.index for h in exact_search(lessons_index.vectors, query, 5)]
 
