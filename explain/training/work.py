@@ -28,10 +28,10 @@ def training_work(trainer: Trainer, board: Board) -> Iterator[None]:
     """Step `trainer` to its end, one step per `next()`; returns (stop_reason, message) when it ends."""
     for event, name in RECORDS.items():
         trainer.add_callback(event, lambda _trainer, record, name=name: board.append(name, record))
+    trainer.add_callback("on_step", lambda _trainer, record: board.set(step=record.step))  # before evals and samples
     try:
         while not trainer.state.done:
             trainer.step()
-            board.set(step=trainer.state.step)
             yield
     finally:
         trainer.finish("stopped")  # a no-op once the run finished or diverged by itself
