@@ -12,12 +12,13 @@ import time
 
 from explain.core.chat import greedy_reply
 from explain.core.loading import load_model
+from explain.finetune import data as ft_data
 from explain.finetune import lora as ft
 from explain.finetune import rag
 
 
 def _lora(dtype: str, steps: int) -> dict:
-    train, _ = ft.split_dialogues(ft.read_dialogues())
+    train, _ = ft_data.split_dialogues(ft_data.read_dialogues())
     tuner = ft.LoraFinetuner.create(ft.FinetuneConfig(steps=steps + 1, dtype=dtype), train)
     tuner.step()  # warm-up: the first step allocates
     records = [tuner.step() for _ in range(steps)]

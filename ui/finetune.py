@@ -1,59 +1,49 @@
-"""Streamlit glue for the fine-tuning tab: the server-wide slot, the session's job, the live panel.
+"""Streamlit glue for the fine-tuning tab: the session's LoRA job, its live panel, saved adapters.
 
-The job (`FinetuneJob`) lives in `st.session_state`; the slot that allows one fine-tuning at a
-time on the whole server is a non-blocking semaphore in `st.cache_resource`. The live panel is a
-fragment that re-runs every second while the job runs and redraws from a copy of its state.
+The job (a `BackgroundJob` running `finetune/lora_work.py`) lives in `st.session_state`; it waits
+at the server's one gate with training and distillation (ui/jobs.py), so a second visitor is
+queued and told their place. The live panel is a fragment that re-runs every second while the
+job is active and redraws from a copy of its board. Leaves out the widgets' layout (see pages/finetune.py).
 """
 
 from __future__ import annotations
-
-import threading
 
 import pandas as pd
 import streamlit as st
 
 from explain.core.display import escape
+from explain.core.jobs import BackgroundJob, JobView
+from explain.finetune import adapters
+from explain.finetune import data as ft_data
 from explain.finetune import lora as ft
 from explain.finetune.figures import loss_figure
-from explain.finetune.job import FinetuneJob, JobSpec
+from explain.finetune.lora_work import LoraSpec, lora_job
+from ui import jobs
 from ui.finetune_rag import literal
-from ui.session import alive_check
 from ui.text import localise, t
 
 JOB_KEY = "ft_job"
 WAS_RUNNING_KEY = "ft_was_running"
 COMPARE_COUNT = 4  # held-out questions both models answer
-POLL_SECONDS = 1.0
-
-
-@st.cache_resource(show_spinner=False)
-def slot() -> threading.Semaphore:
-    """One fine-tuning at a time per server: it needs its own model copy and all the CPU."""
-    return threading.Semaphore(1)
 
 
 @st.cache_data(show_spinner=False)
 def dialogues() -> tuple[list, list]:
-    return ft.split_dialogues(ft.read_dialogues())
+    return ft_data.split_dialogues(ft_data.read_dialogues())
 
 
-def start(preset: str, dtype: str, adapter: str = "") -> bool:
-    """Start a job if the server's slot is free; False when another session is fine-tuning."""
-    job = st.session_state.get(JOB_KEY)
-    if job is not None and job.running():
-        return True
-    gate = slot()
-    if not gate.acquire(blocking=False):
-        return False
+def start(preset: str, dtype: str, adapter: str = "") -> None:
+    """Start a job in this session (it waits in the server's queue when another job holds the slot)."""
+    if jobs.active(JOB_KEY):
+        return
     train, held = dialogues()
     base = ft.PRESETS[preset]
     config = ft.FinetuneConfig(
         **{**vars(base), "dtype": dtype, "device": st.session_state.get("device_choice", "auto")}
     )
-    spec = JobSpec(config, train, held[:COMPARE_COUNT], adapter=adapter, save_as=f"pizza-{preset}", alive=alive_check())
-    st.session_state[JOB_KEY] = FinetuneJob(spec, on_finish=gate.release).start()
+    spec = LoraSpec(config, train, held[:COMPARE_COUNT], adapter=adapter, save_as=f"pizza-{preset}")
+    jobs.replace(JOB_KEY, lora_job(spec, **jobs.options()))
     st.session_state[WAS_RUNNING_KEY] = True
-    return True
 
 
 def dataset_section() -> None:
@@ -64,36 +54,45 @@ def dataset_section() -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def _status(state: dict, steps: int) -> None:
-    phase = state["phase"]
-    history = state["history"]
-    if phase == "error":
-        st.error(t("finetune.ft_error", detail=escape(state["error"])[:300]))
-    elif phase in ("waiting", "loading"):
-        st.info(t("finetune.ft_loading"))
-    elif phase == "training" and history:
-        last = history[-1]
-        st.progress(
-            min(last["step"] / steps, 1.0),
-            text=t(
-                "finetune.ft_progress",
-                step=last["step"],
-                steps=steps,
-                loss=last["loss"],
-                eta=int(last["eta_seconds"]),
-                spent=int(last["elapsed"]),
-            ),
-        )
-    elif phase == "training":
+def _progress(view: JobView) -> None:
+    """The training phase: a progress bar once the first step is done."""
+    history = view.records.get("history", [])
+    if not history:
         st.info(t("finetune.ft_first_step"))
-    elif phase == "comparing":
-        st.info(t("finetune.ft_comparing", done=len(state["rows"]), total=COMPARE_COUNT))
-    elif phase in ("done", "stopped"):
-        st.success(t(f"finetune.ft_{phase}", steps=len(history)))
-    if state["model"]:
-        st.caption(t("finetune.ft_model", **state["model"]))
-    if state["saved"]:
-        st.caption(t("finetune.ft_saved", path=escape(state["saved"])))
+        return
+    last = history[-1]
+    text = t(
+        "finetune.ft_progress",
+        step=last["step"],
+        steps=view.total,
+        loss=last["loss"],
+        eta=int(last["eta_seconds"]),
+        spent=int(last["elapsed"]),
+    )
+    st.progress(min(last["step"] / max(view.total, 1), 1.0), text=text)
+
+
+def _status(view: JobView) -> None:
+    """One line for the job's state: queued, loading, training, comparing, finished, stopped or failed."""
+    steps = len(view.records.get("history", []))
+    if view.status == "error":
+        st.error(t("finetune.ft_error", detail=escape(view.message)[:300]))
+    elif view.status == "queued":
+        jobs.queue_message(view)
+    elif view.status == "finished":
+        st.success(t("finetune.ft_done", steps=steps))
+    elif not view.active:
+        st.success(t("finetune.ft_stopped", steps=steps))
+    elif view.phase == "training":
+        _progress(view)
+    elif view.phase == "comparing":
+        st.info(t("finetune.ft_comparing", done=len(view.records.get("rows", [])), total=COMPARE_COUNT))
+    else:
+        st.info(t("finetune.ft_loading"))
+    if view.values.get("model"):
+        st.caption(t("finetune.ft_model", **view.values["model"]))
+    if view.values.get("saved"):
+        st.caption(t("finetune.ft_saved", path=escape(view.values["saved"])))
 
 
 def comparison(rows: list[dict]) -> None:
@@ -109,14 +108,15 @@ def comparison(rows: list[dict]) -> None:
             column.markdown(literal(row[key]) or "…")
 
 
-def draw(job: FinetuneJob) -> None:
-    state = job.snapshot()
-    _status(state, job.spec.config.steps)
-    if state["history"]:
+def draw(job: BackgroundJob) -> None:
+    job.heartbeat()
+    view = job.view()
+    _status(view)
+    if view.records.get("history"):
         labels = {k: t(f"finetune.ft_plot_{k}") for k in ("loss", "mean", "step")}
-        st.plotly_chart(localise(loss_figure(state["history"], labels)), key="ft_fig_loss")
-    comparison(state["rows"])
-    if st.session_state.get(WAS_RUNNING_KEY) and not job.running():
+        st.plotly_chart(localise(loss_figure(view.records["history"], labels)), key="ft_fig_loss")
+    comparison(view.records.get("rows", []))
+    if st.session_state.get(WAS_RUNNING_KEY) and not view.active:
         st.session_state[WAS_RUNNING_KEY] = False
         st.rerun()  # the job just ended: redraw the page (buttons) and stop polling
 
@@ -127,7 +127,7 @@ def live_panel() -> None:
     if job is None:
         return
 
-    @st.fragment(run_every=POLL_SECONDS if job.running() else None)
+    @st.fragment(run_every=jobs.POLL_SECONDS if job.view().active else None)
     def panel() -> None:
         draw(st.session_state[JOB_KEY])
 
@@ -136,7 +136,7 @@ def live_panel() -> None:
 
 def controls() -> None:
     job = st.session_state.get(JOB_KEY)
-    running = job is not None and job.running()
+    running = jobs.active(JOB_KEY)
     left, right = st.columns(2)
     left.toggle(t("finetune.ft_preset_full", steps=ft.PRESETS["full"].steps), key="ft_long")
     left.caption(t("finetune.ft_preset_quick", steps=ft.PRESETS["quick"].steps))
@@ -145,22 +145,19 @@ def controls() -> None:
     )
     b1, b2 = st.columns(2)
     if b1.button(t("finetune.ft_start"), key="ft_start", disabled=running, type="primary"):
-        if start("full" if st.session_state["ft_long"] else "quick", st.session_state["ft_dtype"]):
-            st.rerun()
-        st.warning(t("finetune.busy"))
+        start("full" if st.session_state["ft_long"] else "quick", st.session_state["ft_dtype"])
+        st.rerun()
     if b2.button(t("finetune.ft_stop"), key="ft_stop", disabled=not running):
         job.stop()
 
 
 def saved_section() -> None:
-    names = ft.saved_adapters()
+    names = adapters.saved_adapters()
     st.subheader(t("finetune.ft_saved_title"))
     if not names:
         st.caption(t("finetune.ft_no_saved"))
         return
     st.selectbox(t("finetune.ft_saved_pick"), names, key="ft_saved_pick")
-    job = st.session_state.get(JOB_KEY)
-    if st.button(t("finetune.ft_reload"), key="ft_reload", disabled=job is not None and job.running()):
-        if start("quick", st.session_state.get("ft_dtype", "auto"), adapter=st.session_state["ft_saved_pick"]):
-            st.rerun()
-        st.warning(t("finetune.busy"))
+    if st.button(t("finetune.ft_reload"), key="ft_reload", disabled=jobs.active(JOB_KEY)):
+        start("quick", st.session_state.get("ft_dtype", "auto"), adapter=st.session_state["ft_saved_pick"])
+        st.rerun()

@@ -1,8 +1,9 @@
 """Streamlit glue for the distillation tab: the two texts, the two students, their comparison.
 
-Training both students takes about a minute on 2 CPU cores; it runs on a button press, under the
-same server-wide slot as fine-tuning, with a progress bar, and the result is cached per setting
-(the runs are seeded, so the same setting gives the same result).
+Training both students takes about a minute on 2 CPU cores. The button starts it as a background
+job (`finetune/distill.py: distill_job`) that waits at the server's one gate with training and
+fine-tuning (ui/jobs.py); a live panel polls its progress, so the page never blocks. Finished
+comparisons are cached per setting (the runs are seeded, so the same setting gives the same result).
 """
 
 from __future__ import annotations
@@ -10,15 +11,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explain.core.display import escape
+from explain.core.jobs import BackgroundJob
 from explain.finetune import distill
 from explain.finetune.figures import distill_figure
 from explain.training import tiny_gpt
-from ui.finetune import slot
-from ui.page import show_error
+from ui import jobs
 from ui.text import localise, num, t
 from ui.urlstate import bind
 
 RESULT_KEY = "distill_result"
+JOB_KEY = "distill_job"  # the session's BackgroundJob training the two students
+STEPS_KEY = "distill_job_steps"  # the step count that job was started with
+WAS_RUNNING_KEY = "distill_was_running"  # lets the panel notice the end of the job and redraw the tab
 TEACHER_PARAMETERS = 134_515_008  # SmolLM2-135M, tied embeddings counted once
 
 
@@ -26,20 +31,6 @@ TEACHER_PARAMETERS = 134_515_008  # SmolLM2-135M, tied embeddings counted once
 def _results() -> dict[int, dict]:
     """Finished comparisons by step count, shared by every session (the runs are seeded)."""
     return {}
-
-
-def _compare(steps: int) -> dict:
-    done = _results()
-    if steps not in done:
-        bar = st.progress(0.0, text=t("finetune.di_training"))
-        done[steps] = distill.compare_students(
-            distill.raw_corpus(),
-            distill.shipped_teacher_text(),
-            distill.DistillConfig(steps=steps),
-            progress=lambda f: bar.progress(min(f, 1.0), text=t("finetune.di_training")),
-        )
-        bar.empty()
-    return done[steps]
 
 
 def texts_section() -> None:
@@ -55,20 +46,51 @@ def texts_section() -> None:
 
 
 def run_button() -> None:
+    """The steps slider and the button: a cached result shows at once, else a background job starts."""
     bind("distill_steps", 300, cast=int)
     st.slider(t("finetune.di_steps"), 50, 1000, step=50, key="distill_steps")
-    if not st.button(t("finetune.di_run"), key="distill_run", type="primary"):
+    if not st.button(t("finetune.di_run"), key="distill_run", type="primary", disabled=jobs.active(JOB_KEY)):
         return
-    gate = slot()
-    if not gate.acquire(blocking=False):
-        st.warning(t("finetune.busy"))
+    steps = int(st.session_state["distill_steps"])
+    if steps in _results():
+        st.session_state[RESULT_KEY] = _results()[steps]
         return
-    try:
-        st.session_state[RESULT_KEY] = _compare(int(st.session_state["distill_steps"]))
-    except Exception as exc:  # never a traceback in the page
-        show_error(exc)
-    finally:
-        gate.release()
+    st.session_state[STEPS_KEY], st.session_state[WAS_RUNNING_KEY] = steps, True
+    jobs.replace(JOB_KEY, distill.distill_job(distill.DistillConfig(steps=steps), **jobs.options()))
+    st.rerun()
+
+
+def draw(job: BackgroundJob) -> None:
+    """Queue place, progress, or the end of the job (its result kept, the tab redrawn)."""
+    job.heartbeat()
+    view = job.view()
+    if view.status == "queued":
+        jobs.queue_message(view)
+    elif view.active:
+        st.progress(min(view.step / max(view.total, 1), 1.0), text=t("finetune.di_training"))
+    elif view.status == "error":
+        st.error(t("common.error", detail=escape(view.message)[:300]))
+    elif view.status == "finished":
+        _results()[st.session_state[STEPS_KEY]] = st.session_state[RESULT_KEY] = view.values["result"]
+        st.session_state.pop(JOB_KEY, None)
+    if st.session_state.get(WAS_RUNNING_KEY) and not view.active:
+        st.session_state[WAS_RUNNING_KEY] = False
+        st.rerun()  # the job just ended: redraw the tab (button, results) and stop polling
+
+
+def live_panel() -> None:
+    """The fragment: polls every POLL_SECONDS while the session's job is active, else draws once."""
+    job = st.session_state.get(JOB_KEY)
+    if job is None:
+        return
+
+    @st.fragment(run_every=jobs.POLL_SECONDS if job.view().active else None)
+    def panel() -> None:
+        live = st.session_state.get(JOB_KEY)
+        if live is not None:
+            draw(live)
+
+    panel()
 
 
 def results() -> None:
@@ -102,4 +124,5 @@ def render() -> None:
         return
     texts_section()
     run_button()
+    live_panel()
     results()

@@ -8,7 +8,8 @@ from collections.abc import Callable
 def alive_check() -> Callable[[], bool] | None:
     """A thread-safe 'is this browser session still connected?' (None outside a real server, e.g. AppTest).
 
-    Background jobs (training, fine-tuning) poll it so that a closed tab stops its run.
+    Background jobs (training, fine-tuning, distillation; see explain/core/jobs.py) poll it so that a
+    closed tab stops its run.
     """
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx

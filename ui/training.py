@@ -1,10 +1,10 @@
-"""Streamlit glue for the live training page: the server-wide gate, the session's run, the live panel.
+"""Streamlit glue for the live training page: the session's run, its live panel, saving the model.
 
-The run (a `BackgroundRun`) lives in `st.session_state`, one per browser
-session, so it survives moving to other pages; the gate that caps concurrent
-runs is one per server (`st.cache_resource`). The live panel is a fragment that
-re-runs every second while the run is active, beats the run's heartbeat and
-redraws from a copy of its history. Leaves out the widgets (see pages/training.py).
+The run (a `BackgroundJob` from `training/work.py`) and its trainer live in `st.session_state`,
+one per browser session, so they survive moving to other pages; the gate that caps concurrent
+jobs is the server's one (ui/jobs.py). The live panel is a fragment that re-runs every second
+while the run is active, beats the run's heartbeat and redraws from a copy of its board.
+Leaves out the widgets (see pages/training.py).
 """
 
 from __future__ import annotations
@@ -12,47 +12,36 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core.display import escape
-from explain.core.jobs import MAX_RUN_SECONDS, STALE_SECONDS, BackgroundRun, RunGate, RunView, max_runs_from_env
+from explain.core.jobs import MAX_JOB_SECONDS, BackgroundJob, JobView
 from explain.training import figures as plots
 from explain.training.trainer import TrainConfig, Trainer
-from ui.session import alive_check
+from explain.training.work import training_job
+from ui import jobs
 from ui.text import localise, num, t
 
-RUN_KEY = "train_run"  # the session's BackgroundRun
+RUN_KEY = "train_run"  # the session's BackgroundJob
+TRAINER_KEY = "train_trainer"  # the Trainer it runs (its model is saved from here)
 INFO_KEY = "train_run_info"  # what it trains on: corpus label, model config, split
 WAS_ACTIVE_KEY = "train_was_active"  # lets the panel notice the end of a run and redraw the whole page
-POLL_SECONDS = 1.0
 MAX_SAMPLES_SHOWN = 12  # the timeline shows this many samples, evenly spread, first and newest always
 
 
-@st.cache_resource(show_spinner=False)
-def gate() -> RunGate:
-    """One per server process: at most LLM_EXPLAINER_MAX_TRAINING_RUNS runs train at once."""
-    return RunGate(max_runs_from_env())
-
-
-def current() -> BackgroundRun | None:
+def current() -> BackgroundJob | None:
     return st.session_state.get(RUN_KEY)
 
 
 def start(trainer: Trainer, info: dict) -> None:
     """Replace the session's run with a new one on `trainer` and start it."""
     reset()
-    alive = alive_check()
-    # With a liveness check the run may keep going while the user visits other pages;
-    # without one (tests) a silent panel for STALE_SECONDS ends it.
-    run = BackgroundRun(trainer, gate(), stale_after=MAX_RUN_SECONDS if alive else STALE_SECONDS, alive=alive)
-    st.session_state[RUN_KEY], st.session_state[INFO_KEY] = run, info
+    st.session_state[TRAINER_KEY], st.session_state[INFO_KEY] = trainer, info
     st.session_state[WAS_ACTIVE_KEY] = True
-    run.start()
+    jobs.replace(RUN_KEY, training_job(trainer, **jobs.options()))
 
 
 def reset() -> None:
-    run = st.session_state.pop(RUN_KEY, None)
+    jobs.stop(RUN_KEY)
+    st.session_state.pop(TRAINER_KEY, None)
     st.session_state.pop(INFO_KEY, None)
-    if run is not None:
-        run.stop()
-        run.join(10)
 
 
 def plot_labels() -> dict:
@@ -60,42 +49,43 @@ def plot_labels() -> dict:
     return {k: t(f"training.plot_{k}") for k in keys}
 
 
-def status_message(view: RunView) -> None:
+def status_message(view: JobView) -> None:
     """The run's state in one coloured line (busy queue, paused, finished, stopped with its reason)."""
-    last = view.steps[-1] if view.steps else None
+    steps = view.records.get("steps", [])
+    last = steps[-1] if steps else None
     if view.status == "queued":
-        st.warning(t("training.busy", position=view.queue_position, **view.gate))
+        jobs.queue_message(view)
     elif view.status == "diverged" and last is not None:
         st.error(t("training.status_diverged", step=last.step, loss=num(last.loss, ".3g"), lr=num(last.lr, ".3g")))
     elif view.status == "error":
         st.error(t("training.status_error", detail=escape(view.message)[:300]))
     elif view.status in ("finished", "stopped", "stale", "timeout", "paused", "running", "new"):
-        text = t(
-            f"training.status_{view.status}", step=view.step, max_steps=view.max_steps, minutes=MAX_RUN_SECONDS // 60
-        )
+        text = t(f"training.status_{view.status}", step=view.step, max_steps=view.total, minutes=MAX_JOB_SECONDS // 60)
         (st.success if view.status == "finished" else st.info)(text)
 
 
-def metrics_row(view: RunView) -> None:
-    last = view.steps[-1] if view.steps else None
-    last_eval = view.evals[-1] if view.evals else None
+def metrics_row(view: JobView) -> None:
+    steps, evals = view.records.get("steps", []), view.records.get("evals", [])
+    last = steps[-1] if steps else None
+    last_eval = evals[-1] if evals else None
     cols = st.columns(5)
-    cols[0].metric(t("training.m_step", max_steps=num(view.max_steps, ",")), num(view.step, ","))
+    cols[0].metric(t("training.m_step", max_steps=num(view.total, ",")), num(view.step, ","))
     cols[1].metric(t("training.m_loss"), num(last.loss, ".3f") if last else "–")
     cols[2].metric(t("training.m_val"), num(last_eval.val_loss, ".3f") if last_eval else "–")
     cols[3].metric(t("training.m_ppl"), num(last_eval.perplexity, ".2f") if last_eval else "–")
     cols[4].metric(t("training.m_speed"), num(last.tokens_per_s, ",.0f") if last else "–")
 
 
-def sample_timeline(view: RunView) -> None:
+def sample_timeline(view: JobView) -> None:
     """Every sample so far, oldest first, so one reads gibberish turning into words."""
     st.subheader(t("training.samples_title"))
-    if not view.samples:
+    samples = view.records.get("samples", [])
+    if not samples:
         st.caption(t("training.samples_none"))
         return
-    st.caption(t("training.samples_caption", prompt=escape(view.samples[0].prompt).replace("\n", "↵")))
+    st.caption(t("training.samples_caption", prompt=escape(samples[0].prompt).replace("\n", "↵")))
     rows = []
-    for rec in plots.thin(view.samples, MAX_SAMPLES_SHOWN):
+    for rec in plots.thin(samples, MAX_SAMPLES_SHOWN):
         text = escape(rec.text).replace("\n", '<span style="color:#999">↵</span>')  # one line per sample
         rows.append(
             f'<div style="display:flex;gap:.6em;margin-bottom:.3em"><span style="color:#666;min-width:5.5em">'
@@ -105,13 +95,14 @@ def sample_timeline(view: RunView) -> None:
     st.html("".join(rows))
 
 
-def snapshots(view: RunView, vocab_size: int) -> None:
+def snapshots(view: JobView) -> None:
     """Attention of one head and the embedding map at a chosen checkpoint."""
     st.subheader(t("training.snap_title"))
-    if not view.snapshots:
+    taken = view.records.get("snapshots", [])
+    if not taken:
         st.caption(t("training.snap_none"))
         return
-    steps = [s.step for s in view.snapshots]
+    steps = [s.step for s in taken]
     # A new slider each time a checkpoint arrives (the key counts them), showing the newest one unless
     # the user pinned an older one: a fresh widget is the reliable way to move a slider the browser holds.
     key = f"train_snap_step_{len(steps)}"
@@ -123,7 +114,7 @@ def snapshots(view: RunView, vocab_size: int) -> None:
         st.session_state["train_snap_pinned"] = None if picked == steps[-1] else picked
 
     chosen = st.select_slider(t("training.snap_step"), steps, value=value, key=key, on_change=pin)
-    snap = view.snapshots[steps.index(chosen)] if chosen in steps else view.snapshots[-1]
+    snap = taken[steps.index(chosen)] if chosen in steps else taken[-1]
     n_layers, n_heads = snap.attentions.shape[:2]
     c1, c2, _ = st.columns([1, 1, 3])
     layer = c1.selectbox(t("training.layer"), list(range(n_layers)), key="train_snap_layer")
@@ -143,21 +134,22 @@ def snapshots(view: RunView, vocab_size: int) -> None:
     right.plotly_chart(localise(plots.embedding_figure(snap.vocab, snap.embedding_2d, labels)), key="train_fig_emb")
 
 
-def draw(run: BackgroundRun) -> None:
+def draw(run: BackgroundJob) -> None:
     """Everything that changes while training: status, numbers, charts, samples, snapshots."""
     run.heartbeat()
     view = run.view()
     info = st.session_state.get(INFO_KEY, {})
     status_message(view)
     metrics_row(view)
-    st.progress(min(view.step / max(view.max_steps, 1), 1.0))
+    st.progress(min(view.step / max(view.total, 1), 1.0))
     labels = plot_labels()
-    vocab = info.get("vocab_size", 2)
-    if view.steps:
-        st.plotly_chart(localise(plots.loss_figure(view.steps, view.evals, vocab, labels)), key="train_fig_loss")
-        st.plotly_chart(localise(plots.metrics_figure(view.steps, view.evals, labels)), key="train_fig_metrics")
+    steps, evals = view.records.get("steps", []), view.records.get("evals", [])
+    if steps:
+        vocab = info.get("vocab_size", 2)
+        st.plotly_chart(localise(plots.loss_figure(steps, evals, vocab, labels)), key="train_fig_loss")
+        st.plotly_chart(localise(plots.metrics_figure(steps, evals, labels)), key="train_fig_metrics")
     sample_timeline(view)
-    snapshots(view, vocab)
+    snapshots(view)
     if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
         st.session_state[WAS_ACTIVE_KEY] = False
         st.rerun()  # the run just ended: redraw the whole page (buttons, save) and stop polling
@@ -171,7 +163,7 @@ def live_panel() -> None:
     active = run.view().active
     st.session_state[WAS_ACTIVE_KEY] = active or st.session_state.get(WAS_ACTIVE_KEY, False)
 
-    @st.fragment(run_every=POLL_SECONDS if active else None)
+    @st.fragment(run_every=jobs.POLL_SECONDS if active else None)
     def panel() -> None:
         live = current()
         if live is not None:
@@ -186,7 +178,7 @@ def default_config(**fields) -> TrainConfig:
     return TrainConfig(device=device, **fields)
 
 
-def keep_section(run: BackgroundRun | None) -> None:
+def keep_section(run: BackgroundJob | None) -> None:
     """Save the session's model (once it is paused or over) so every page's model selector lists it."""
     if run is None or run.view().status in ("queued", "running", "new"):
         return
@@ -196,11 +188,12 @@ def keep_section(run: BackgroundRun | None) -> None:
         from explain.training import tiny_gpt
 
         info = st.session_state.get(INFO_KEY, {})
-        view = run.view()
-        meta = {**info, "steps": view.step, "val_loss": view.evals[-1].val_loss if view.evals else None}
+        view, trainer = run.view(), st.session_state[TRAINER_KEY]
+        evals = view.records.get("evals", [])
+        meta = {**info, "steps": view.step, "val_loss": evals[-1].val_loss if evals else None}
         try:
-            with run.lock:
-                saved = tiny_gpt.save_trained(run.trainer.model, run.trainer.data.tokenizer, name, meta)
+            with run.work_lock:
+                saved = tiny_gpt.save_trained(trainer.model, trainer.data.tokenizer, name, meta)
             st.success(t("training.saved", name=saved))
         except ValueError as exc:
             st.warning(t("training.bad_name", detail=escape(str(exc))))
@@ -218,7 +211,7 @@ def _load_saved(name: str, stamp: float):
 def saved_models_section() -> None:
     """Pick a saved tiny model, see what it was trained on, and let it write from a prompt."""
     from explain.core import registry
-    from explain.training.trainer import generate
+    from explain.training.probes import generate
 
     names = registry.trained_model_names()
     with st.expander(t("training.saved_title", n=len(names))):

@@ -4,15 +4,8 @@ import sys
 from pathlib import Path
 
 from explain.cli.common import CliError, add_json_flag, bounded_int
-from explain.finetune.lora import (
-    MAX_STEPS,
-    PIZZA_FILE,
-    FinetuneConfig,
-    LoraFinetuner,
-    compare_answers,
-    read_dialogues,
-    split_dialogues,
-)
+from explain.finetune.data import PIZZA_FILE, read_dialogues, split_dialogues
+from explain.finetune.lora import MAX_STEPS, FinetuneConfig, LoraFinetuner, compare_answers
 
 
 def _dialogues(data: str) -> list:

@@ -1,5 +1,7 @@
 """Chapter 6, beyond pretraining: LoRA fine-tuning, retrieval-augmented generation and distillation.
 
-`lora` (fine-tuning SmolLM2 on the pizza dialogues), `rag` (answering from retrieved chunks, with the
-retrieval core of `explain.embeddings`), `distill` (a tiny student learns from the teacher's text), `figures`.
+`data` (the pizza dialogues and their labels), `lora` (fine-tuning SmolLM2 on them), `adapters` (saved
+adapter folders), `lora_work` (the fine-tuning as a background job), `rag` (answering from retrieved
+chunks, with the retrieval core of `explain.embeddings`), `distill` (a tiny student learns from the
+teacher's text), `figures`. The background thread is `explain.core.jobs`.
 """

@@ -10,23 +10,31 @@ small model on a big model's outputs" means in practice.
 The comparison is fair by construction: both students have the same architecture, the same
 seed, the same steps and one character vocabulary built from both texts; only the training
 text differs (the raw corpus or the teacher's). Each is evaluated on the held-out end of both
-texts. Leaves out soft labels and the training loop itself (see `training/trainer.py`).
+texts. `distill_work` runs the comparison one training step at a time, so the page runs it as a
+background job (`distill_job`) behind the same queue as training and fine-tuning. Leaves out soft
+labels and the training loop itself (see `training/trainer.py`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
 from explain.core.chat import chat_ids
+from explain.core.job_board import Board
+from explain.core.job_gate import JobGate
+from explain.core.jobs import BackgroundJob
 from explain.core.loading import LoadedModel
 from explain.core.paths import ASSETS
 from explain.training import char_tokenizer, tiny_gpt
 from explain.training.corpora import load_corpus
-from explain.training.trainer import TrainConfig, Trainer, generate, get_batch, lm_loss, prepare_data
+from explain.training.data import get_batch, prepare_data
+from explain.training.probes import generate
+from explain.training.trainer import TrainConfig, Trainer, lm_loss
 
 TEACHER_FILE = ASSETS / "distill" / "teacher_smollm2.txt"
 RAW_CORPUS = "explainer"  # the training page's short text about LLMs
@@ -111,8 +119,8 @@ def held_out_loss(model, ids: torch.Tensor, cfg: DistillConfig) -> float:
     return sum(losses) / len(losses)
 
 
-def train_student(text: str, tokenizer, cfg: DistillConfig, on_step: Callable[[int], None] | None = None) -> Trainer:
-    """A fresh tiny student trained `cfg.steps` steps on `text` with the shared char `tokenizer`."""
+def student_trainer(text: str, tokenizer, cfg: DistillConfig) -> Trainer:
+    """A fresh tiny student for `text` with the shared char `tokenizer`, ready for `cfg.steps` steps."""
     data = prepare_data(text, tokenizer=tokenizer)
     model = tiny_gpt.build_model(tiny_gpt.preset(cfg.preset), data.vocab_size, seed=cfg.seed)
     config = TrainConfig(
@@ -124,11 +132,42 @@ def train_student(text: str, tokenizer, cfg: DistillConfig, on_step: Callable[[i
         seed=cfg.seed,
         device="cpu",
     )
-    trainer = Trainer(model, data, config)
-    if on_step:
-        trainer.add_callback("on_step", lambda tr, rec: on_step(rec.step))
-    trainer.run()
-    return trainer
+    return Trainer(model, data, config)
+
+
+def _describe(trainer: Trainer, held: dict, cfg: DistillConfig) -> dict:
+    """A trained student's curve, held-out losses on both texts and a sample."""
+    model, tokenizer = trainer.model, trainer.data.tokenizer
+    loss_raw, loss_teacher = held_out_loss(model, held["raw"], cfg), held_out_loss(model, held["teacher"], cfg)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    return {
+        "curve": _curve(trainer),
+        "loss_on_raw": round(loss_raw, 4),
+        "loss_on_teacher": round(loss_teacher, 4),
+        "perplexity_on_raw": round(math.exp(loss_raw), 2),
+        "sample": generate(model, tokenizer, SAMPLE_PROMPT, cfg.sample_chars, 0.8, gen),
+    }
+
+
+def distill_work(raw: str, teacher: str, cfg: DistillConfig, board: Board) -> Iterator[None]:
+    """Train the same student on `raw`, then on `teacher`, one step per `next()`; the comparison
+    lands on the board as "result" (see `compare_students`). While it runs the board's "phase" is the
+    student in training ("raw" or "teacher") and "step" counts the steps of both, out of "total".
+    """
+    tokenizer = char_tokenizer.build_char_tokenizer(raw + teacher)  # one vocabulary for both
+    held = {name: prepare_data(t, tokenizer=tokenizer).val_ids for name, t in (("raw", raw), ("teacher", teacher))}
+    out = {"students": {}, "chars": {"raw": len(raw), "teacher": len(teacher)}, "vocab_size": len(tokenizer)}
+    board.set(step=0, total=2 * cfg.steps)
+    for i, (name, text) in enumerate((("raw", raw), ("teacher", teacher))):
+        board.set(phase=name)
+        trainer = student_trainer(text, tokenizer, cfg)
+        while not trainer.state.done:
+            trainer.step()
+            board.set(step=i * cfg.steps + trainer.state.step)
+            yield
+        out["students"][name] = _describe(trainer, held, cfg)
+        out["student_parameters"] = tiny_gpt.count_parameters(trainer.model)
+    board.set(result=out)
 
 
 def compare_students(
@@ -138,26 +177,19 @@ def compare_students(
 
     {"students": {"raw": {...}, "teacher": {...}}, "student_parameters", "vocab_size", "chars"}
     where each student has "curve" [(step, mean training loss)], "loss_on_raw",
-    "loss_on_teacher", "perplexity_on_raw" and "sample".
+    "loss_on_teacher", "perplexity_on_raw" and "sample". `progress(fraction)` follows both runs.
     """
-    tokenizer = char_tokenizer.build_char_tokenizer(raw + teacher)  # one vocabulary for both
-    held = {name: prepare_data(t, tokenizer=tokenizer).val_ids for name, t in (("raw", raw), ("teacher", teacher))}
-    out = {"students": {}, "chars": {"raw": len(raw), "teacher": len(teacher)}, "vocab_size": len(tokenizer)}
-    for i, (name, text) in enumerate((("raw", raw), ("teacher", teacher))):
-        tick = (lambda s, i=i: progress((i + s / cfg.steps) / 2)) if progress else None
-        trainer = train_student(text, tokenizer, cfg, tick)
-        model = trainer.model
-        loss_raw, loss_teacher = held_out_loss(model, held["raw"], cfg), held_out_loss(model, held["teacher"], cfg)
-        gen = torch.Generator().manual_seed(cfg.seed)
-        out["students"][name] = {
-            "curve": _curve(trainer),
-            "loss_on_raw": round(loss_raw, 4),
-            "loss_on_teacher": round(loss_teacher, 4),
-            "perplexity_on_raw": round(math.exp(loss_raw), 2),
-            "sample": generate(model, tokenizer, SAMPLE_PROMPT, cfg.sample_chars, 0.8, gen),
-        }
-        out["student_parameters"] = tiny_gpt.count_parameters(model)
-    return out
+    board = Board()
+    for _ in distill_work(raw, teacher, cfg, board):
+        if progress:
+            progress(board.get("step", 0) / (2 * cfg.steps))
+    return board.get("result")
+
+
+def distill_job(cfg: DistillConfig, gate: JobGate | None = None, **options: Any) -> BackgroundJob:
+    """A background job (not yet started) comparing students on the shipped texts; `options` go to BackgroundJob."""
+    board = Board(phase="raw", step=0, total=2 * cfg.steps)
+    return BackgroundJob(distill_work(raw_corpus(), shipped_teacher_text(), cfg, board), board, gate, **options)
 
 
 def _curve(trainer: Trainer) -> list[tuple[int, float]]:

@@ -8,16 +8,15 @@ base model back at any time, which is how the page compares answers before and a
 
 The loss is next-token cross-entropy on the assistant's tokens only: the user's words and the
 template are context, not something to learn to say. The model is loaded fresh here (never the
-shared, read-only copy the other pages use). Leaves out threads (see `finetune/job.py`), merging
-the adapter into the weights, and full fine-tuning.
+shared, read-only copy the other pages use). Leaves out the dialogues and their labels (see
+`finetune/data.py`), adapter folders (see `finetune/adapters.py`), the background job (see
+`finetune/lora_work.py`), merging the adapter into the weights, and full fine-tuning.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,16 +26,14 @@ import torch
 
 from explain.core import registry
 from explain.core.cache import LRU
+from explain.core.callbacks import Callbacks
 from explain.core.chat import greedy_reply
 from explain.core.device import cpu_has_native_bf16, pick_device
 from explain.core.loading import LoadedModel, load_model
-from explain.core.paths import ASSETS, cache_subdir
+from explain.finetune import adapters
+from explain.finetune.data import encode_dialogue, make_batch
 
-PIZZA_FILE = ASSETS / "pizza" / "dialogues.jsonl"
-HELDOUT_EVERY = 5  # every 5th dialogue (index 4, 9, ...) is held out: never trained on
-IGNORE = -100  # label PyTorch's cross-entropy skips
 MAX_STEPS = 400  # bound on one run's steps (the page and the CLI say it)
-MAX_DATA_BYTES = 1_000_000  # bound on a dialogue file
 EVENTS = ("on_step", "on_stop")
 
 
@@ -74,77 +71,6 @@ def training_dtype(device: str, requested: str = "auto") -> str:
     return "bfloat16" if device == "cuda" or (device == "cpu" and cpu_has_native_bf16()) else "float32"
 
 
-# ---- data -----------------------------------------------------------------------------------
-
-
-def read_dialogues(path: Path = PIZZA_FILE) -> list[list[dict]]:
-    """Dialogues from a JSONL file of {"messages": [{"role", "content"}, ...]}, checked.
-
-    Raises ValueError with the line number for anything else (bad JSON, an unknown role,
-    a dialogue that never lets the assistant speak).
-    """
-    if path.stat().st_size > MAX_DATA_BYTES:
-        raise ValueError(f"{path.name} is over {MAX_DATA_BYTES:,} bytes; use a smaller dialogue file.")
-    dialogues = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            messages = json.loads(line)["messages"]
-        except (ValueError, KeyError, TypeError):
-            raise ValueError(f'{path.name} line {number}: expected {{"messages": [...]}} JSON.') from None
-        roles = {m.get("role") for m in messages if isinstance(m, dict)}
-        if not roles <= {"system", "user", "assistant"} or "assistant" not in roles:
-            raise ValueError(f"{path.name} line {number}: roles must be user/assistant, with one assistant turn.")
-        dialogues.append([{"role": m["role"], "content": str(m["content"])} for m in messages])
-    if not dialogues:
-        raise ValueError(f"{path.name} holds no dialogues.")
-    return dialogues
-
-
-def split_dialogues(dialogues: list) -> tuple[list, list]:
-    """(train, held_out): every HELDOUT_EVERY-th dialogue is held out, so the split never changes.
-
-    >>> split_dialogues(list(range(10)))
-    ([0, 1, 2, 3, 5, 6, 7, 8], [4, 9])
-    """
-    held = [x for i, x in enumerate(dialogues) if i % HELDOUT_EVERY == HELDOUT_EVERY - 1]
-    train = [x for i, x in enumerate(dialogues) if i % HELDOUT_EVERY != HELDOUT_EVERY - 1]
-    return train, held
-
-
-def _template_ids(tokenizer, messages: list[dict], open_reply: bool) -> list[int]:
-    text = tokenizer.apply_chat_template(messages, add_generation_prompt=open_reply, tokenize=False)
-    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
-
-
-def encode_dialogue(tokenizer, messages: list[dict], max_tokens: int) -> tuple[list[int], list[int]]:
-    """(ids, labels) of one dialogue rendered by the chat template; labels are IGNORE except on the
-    assistant's tokens (its words and its end-of-turn marker), so only those are learned.
-
-    Each assistant turn's tokens are found as the difference between the template up to it (reply
-    opened) and the template including it; ChatML renders every prefix as a prefix of the whole.
-    """
-    ids = _template_ids(tokenizer, messages, open_reply=False)
-    labels = [IGNORE] * len(ids)
-    for i, message in enumerate(messages):
-        if message["role"] != "assistant":
-            continue
-        start = len(_template_ids(tokenizer, messages[:i], open_reply=True))
-        end = len(_template_ids(tokenizer, messages[: i + 1], open_reply=False))
-        labels[start:end] = ids[start:end]
-    return ids[:max_tokens], labels[:max_tokens]
-
-
-def make_batch(examples: list[tuple[list[int], list[int]]], pad_id: int) -> dict[str, torch.Tensor]:
-    """Right-padded tensors (B, T): input_ids, attention_mask, labels (IGNORE on padding)."""
-    width = max(len(ids) for ids, _ in examples)
-    ids = [x + [pad_id] * (width - len(x)) for x, _ in examples]
-    labels = [y + [IGNORE] * (width - len(y)) for _, y in examples]
-    mask = [[1] * len(x) + [0] * (width - len(x)) for x, _ in examples]
-    return {"input_ids": torch.tensor(ids), "attention_mask": torch.tensor(mask), "labels": torch.tensor(labels)}
-
-
 # ---- the run ----------------------------------------------------------------------------------
 
 
@@ -162,7 +88,7 @@ class StepRecord:
 
 
 @dataclass
-class LoraFinetuner:
+class LoraFinetuner(Callbacks):
     """Owns a fresh copy of SmolLM2 wrapped with LoRA adapters, its optimiser and the data.
 
     `step()` does one AdamW step on a batch of training dialogues and returns a StepRecord;
@@ -173,7 +99,8 @@ class LoraFinetuner:
     train: list[list[dict]]  # training dialogues
     lm: LoadedModel  # the model with adapters (model is a peft PeftModel)
     history: list[StepRecord] = field(default_factory=list)
-    callbacks: dict[str, list[Callable]] = field(default_factory=lambda: {e: [] for e in EVENTS})
+
+    EVENTS = EVENTS
 
     @classmethod
     def create(cls, config: FinetuneConfig, train: list[list[dict]], model_name: str = "") -> LoraFinetuner:
@@ -205,13 +132,6 @@ class LoraFinetuner:
         self.generator = torch.Generator().manual_seed(self.config.seed)
         self.order: list[int] = []
         self.started = 0.0
-
-    def add_callback(self, event: str, fn: Callable) -> None:
-        self.callbacks[event].append(fn)
-
-    def _emit(self, event: str, *args) -> None:
-        for fn in self.callbacks[event]:
-            fn(self, *args)
 
     def parameter_counts(self) -> dict:
         """{"trainable": the adapters' numbers, "total": all numbers} of the wrapped model."""
@@ -256,7 +176,7 @@ class LoraFinetuner:
             max(0, remaining) * sum(recent) / len(recent),
         )
         self.history.append(record)
-        self._emit("on_step", record)
+        self.fire("on_step", record)
         return record
 
     def run(self, should_stop: Callable[[], bool] = lambda: False) -> str:
@@ -267,7 +187,7 @@ class LoraFinetuner:
                 reason = "stopped"
                 break
             self.step()
-        self._emit("on_stop", reason)
+        self.fire("on_stop", reason)
         return reason
 
     def reply(self, messages: list[dict], adapted: bool, max_new_tokens: int = 40) -> str:
@@ -279,13 +199,7 @@ class LoraFinetuner:
 
     def save(self, name: str) -> Path:
         """Save only the adapters (about 1.8 MB at r=8) under the cache's adapters/<name>."""
-        folder = adapters_dir() / safe_name(name)
-        self.lm.model.save_pretrained(str(folder))
-        (folder / "explainer.json").write_text(
-            json.dumps({"config": _config_dict(self.config), "history": [r.as_dict() for r in self.history]}),
-            encoding="utf-8",
-        )
-        return folder
+        return adapters.write(self.lm.model, name, _config_dict(self.config), [r.as_dict() for r in self.history])
 
 
 def _config_dict(config: FinetuneConfig) -> dict:
@@ -294,36 +208,11 @@ def _config_dict(config: FinetuneConfig) -> dict:
     return out
 
 
-# ---- saved adapters ---------------------------------------------------------------------------
-
-
-def adapters_dir() -> Path:
-    return cache_subdir("adapters")
-
-
-def safe_name(name: str) -> str:
-    """A folder name made of letters, digits, '-' and '_' (at most 40), e.g. "pizza run/1" -> "pizza-run-1"."""
-    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:40]
-    return cleaned or "adapter"
-
-
-def saved_adapters() -> list[str]:
-    """Names of the adapter folders saved so far, newest first."""
-    found = [p for p in adapters_dir().iterdir() if (p / "adapter_config.json").is_file()]
-    return [p.name for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)]
-
-
-def saved_history(name: str) -> list[dict]:
-    """The loss history stored beside an adapter ([] when there is none)."""
-    path = adapters_dir() / safe_name(name) / "explainer.json"
-    return json.loads(path.read_text(encoding="utf-8")).get("history", []) if path.is_file() else []
-
-
 def load_finetuned(name: str, device: str = "auto", dtype: str = "auto") -> LoraFinetuner:
     """A fresh SmolLM2 with the saved adapters `name` attached (frozen), ready to compare."""
     from peft import PeftModel
 
-    folder = adapters_dir() / safe_name(name)
+    folder = adapters.folder_of(name)
     if not (folder / "adapter_config.json").is_file():
         raise ValueError(f"No saved adapter '{name}': fine-tune and save one first.")
     config = FinetuneConfig(device=device, dtype=dtype)

@@ -16,24 +16,28 @@ losses, bit for bit.
     >>> trainer.add_callback("on_eval", lambda tr, rec: print(rec))
     >>> trainer.run()
 
-Leaves out threads (see `core/jobs.py`), corpora (see `training/corpora.py`) and
-distributed or mixed-precision training.
+Leaves out threads (see `core/jobs.py` and `training/work.py`), the data and its batches (see
+`training/data.py`), the records (see `training/records.py`), sampling and attention probes (see
+`training/probes.py`), corpora (see `training/corpora.py`) and distributed or mixed-precision training.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from explain.core.callbacks import Callbacks
 from explain.core.device import pick_device
 from explain.training import char_tokenizer, tiny_gpt
+from explain.training.data import Data, get_batch, prepare_data
+from explain.training.probes import attention_on, embedding_map, generate
+from explain.training.records import EvalRecord, SampleRecord, Snapshot, StepRecord, TrainerState
 
 MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
 MAX_BATCH = 128  # bound on sequences per batch
@@ -65,78 +69,6 @@ class TrainConfig:
         return asdict(self)
 
 
-@dataclass
-class Data:
-    tokenizer: Any  # a PreTrainedTokenizerFast (char-level unless loaded with a model)
-    train_ids: torch.Tensor  # (N_train,) int64 token ids
-    val_ids: torch.Tensor  # (N_val,) int64 token ids, the end of the text, never trained on
-    vocab_size: int  # rows of the embedding matrix
-
-    def describe(self) -> dict:
-        return {"train_tokens": len(self.train_ids), "val_tokens": len(self.val_ids), "vocab_size": self.vocab_size}
-
-
-@dataclass
-class StepRecord:
-    step: int  # steps done so far (1 after the first)
-    loss: float  # training loss of this step's batch (cross-entropy, nats per token)
-    lr: float  # learning rate used for this step
-    tokens_per_s: float  # training tokens per second, smoothed over recent steps
-    seconds: float  # wall time since the run started
-
-
-@dataclass
-class EvalRecord:
-    step: int
-    val_loss: float  # mean cross-entropy on the fixed validation batches
-    perplexity: float  # exp(val_loss): as uncertain as a fair choice among this many tokens
-    train_loss: float  # mean training loss since the previous evaluation
-
-
-@dataclass
-class SampleRecord:
-    step: int
-    prompt: str
-    text: str  # the generated continuation only
-
-
-@dataclass
-class Snapshot:
-    step: int
-    tokens: list[str]  # the prompt's characters, one per attention row
-    attentions: np.ndarray  # (L, H, T, T) attention weights on the prompt, rows sum to 1
-    embedding_2d: np.ndarray  # (V, 2) token embeddings projected on their two main axes (PCA)
-    vocab: list[str]  # (V,) the token of each embedding row
-
-
-@dataclass
-class TrainerState:
-    step: int = 0
-    done: bool = False  # no further step will run
-    stop_reason: str = ""  # "finished", "diverged", "stopped" (by request) or "" while running
-    message: str = ""  # the explanation shown to the user when the run stopped early
-    train_losses: list[float] = field(default_factory=list)  # one per step
-
-
-def split_ids(ids: list[int], val_fraction: float = 0.1) -> tuple[list[int], list[int]]:
-    """Train on the first (1 - val_fraction) of the tokens, validate on the rest.
-
-    >>> split_ids(list(range(10)), 0.2)
-    ([0, 1, 2, 3, 4, 5, 6, 7], [8, 9])
-    """
-    cut = len(ids) - max(1, int(len(ids) * val_fraction))
-    return ids[:cut], ids[cut:]
-
-
-def prepare_data(text: str, tokenizer: Any = None, val_fraction: float = 0.1) -> Data:
-    """Tokenize `text` (building a char tokenizer from it unless one is given) and split it."""
-    tokenizer = tokenizer or char_tokenizer.build_char_tokenizer(text)
-    ids = char_tokenizer.encode(tokenizer, text)
-    train, val = split_ids(ids, val_fraction)
-    as_tensor = lambda xs: torch.tensor(xs, dtype=torch.long)  # noqa: E731
-    return Data(tokenizer, as_tensor(train), as_tensor(val), len(tokenizer))
-
-
 def lr_at(step: int, cfg: TrainConfig) -> float:
     """Linear warm-up, then cosine decay to min_lr_ratio x peak at max_steps.
 
@@ -160,13 +92,6 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Opti
     return torch.optim.AdamW(groups, lr=cfg.learning_rate, betas=(0.9, 0.99))
 
 
-def get_batch(ids: torch.Tensor, batch_size: int, block_size: int, generator: torch.Generator):
-    """Random windows of `ids`: x (B, T) and y (B, T), y being x shifted one token to the left."""
-    starts = torch.randint(len(ids) - block_size - 1, (batch_size,), generator=generator)
-    windows = ids[starts[:, None] + torch.arange(block_size + 1)]  # (B, T + 1), one gather
-    return windows[:, :-1], windows[:, 1:]
-
-
 def lm_loss(model: Any, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Mean next-token cross-entropy of `model` on x (B, T) against targets y (B, T)."""
     logits = model(input_ids=x).logits  # (B, T, V)
@@ -182,8 +107,10 @@ def divergence_message(step: int, loss: float, lr: float) -> str:
     )
 
 
-class Trainer:
+class Trainer(Callbacks):
     """Trains `model` on `data` step by step; listeners attach with `add_callback(event, fn(trainer, record))`."""
+
+    EVENTS = EVENTS
 
     def __init__(self, model: Any, data: Data, config: TrainConfig) -> None:
         if not 1 <= config.max_steps <= MAX_STEPS:
@@ -202,20 +129,10 @@ class Trainer:
         self.batch_gen = torch.Generator().manual_seed(config.seed)
         self.sample_gen = torch.Generator().manual_seed(config.seed + 1)
         self.state = TrainerState()
-        self.callbacks: dict[str, list[Callable]] = {event: [] for event in EVENTS}
         self.prompt = config.sample_prompt or char_tokenizer.decode(data.tokenizer, data.val_ids[:24].tolist())
         self._since_eval: list[float] = []
         self._speed: float = 0.0
         self._started = time.perf_counter()
-
-    def add_callback(self, event: str, fn: Callable[[Trainer, Any], None]) -> None:
-        if event not in self.callbacks:
-            raise ValueError(f"Unknown event '{event}'; events are: {', '.join(EVENTS)}.")
-        self.callbacks[event].append(fn)
-
-    def _emit(self, event: str, record: Any) -> None:
-        for fn in self.callbacks[event]:
-            fn(self, record)
 
     def _train_step(self, lr: float) -> tuple[float, float]:
         """One gradient step; returns (loss, seconds)."""
@@ -244,7 +161,7 @@ class Trainer:
         rate = cfg.batch_size * self.block_size / max(seconds, 1e-9)
         self._speed = rate if self._speed == 0 else 0.9 * self._speed + 0.1 * rate
         record = StepRecord(n, loss, lr, self._speed, time.perf_counter() - self._started)
-        self._emit("on_step", record)
+        self.fire("on_step", record)
         if not math.isfinite(loss) or loss > cfg.explode_factor * math.log(self.data.vocab_size):
             self.finish("diverged", divergence_message(n, loss, lr))
             return record
@@ -256,18 +173,18 @@ class Trainer:
     def _periodic(self, n: int) -> None:
         cfg = self.config
         if n == 1 or n % cfg.eval_every == 0 or n == cfg.max_steps:
-            self._emit("on_eval", self.evaluate())
+            self.fire("on_eval", self.evaluate())
         if cfg.sample_every and (n == 1 or n % cfg.sample_every == 0 or n == cfg.max_steps):
-            self._emit("on_sample", SampleRecord(n, self.prompt, self.sample(self.prompt, cfg.sample_tokens)))
+            self.fire("on_sample", SampleRecord(n, self.prompt, self.sample(self.prompt, cfg.sample_tokens)))
         if cfg.snapshot_every and (n == 1 or n % cfg.snapshot_every == 0 or n == cfg.max_steps):
-            self._emit("on_snapshot", self.snapshot())
+            self.fire("on_snapshot", self.snapshot())
 
     def finish(self, reason: str, message: str = "") -> None:
         """End the run ("finished", "diverged" or "stopped"); tells the on_stop listeners once."""
         if self.state.done:
             return
         self.state.done, self.state.stop_reason, self.state.message = True, reason, message
-        self._emit("on_stop", self.state)
+        self.fire("on_stop", self.state)
 
     def run(self, steps: int | None = None) -> TrainerState:
         """Step until the run is over (or `steps` more steps are done)."""
@@ -307,53 +224,6 @@ class Trainer:
         tokens, attentions = attention_on(self.model, self.data.tokenizer, self.prompt)
         vocab = self.data.tokenizer.convert_ids_to_tokens(list(range(self.data.vocab_size)))
         return Snapshot(self.state.step, tokens, attentions, embedding_map(self.model), vocab)
-
-
-@torch.no_grad()
-def generate(model: Any, tokenizer: Any, prompt: str, n_tokens: int, temperature: float = 0.8, generator=None) -> str:
-    """Sample `n_tokens` continuing `prompt` one token at a time (the context cropped to the model's).
-
-    Id 0 (<unk> in our char tokenizers) is never sampled.
-    """
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    block = model.config.max_position_embeddings
-    ids = char_tokenizer.encode(tokenizer, prompt) or [0]
-    out: list[int] = []
-    for _ in range(n_tokens):
-        context = torch.tensor([(ids + out)[-block:]], device=device)
-        logits = model(input_ids=context).logits[0, -1].float().cpu()  # (V,)
-        logits[0] = float("-inf")  # never write <unk>: it stands for characters the text did not have
-        probs = torch.softmax(logits / max(temperature, 1e-3), dim=-1)
-        out.append(int(torch.multinomial(probs, 1, generator=generator)))
-    model.train(was_training)
-    return char_tokenizer.decode(tokenizer, out)
-
-
-@torch.no_grad()
-def attention_on(model: Any, tokenizer: Any, text: str) -> tuple[list[str], np.ndarray]:
-    """(characters, attentions (L, H, T, T)) of `model` on `text`, computed with eager attention."""
-    was_training, impl = model.training, model.config._attn_implementation
-    model.eval()
-    model.set_attn_implementation("eager")
-    ids = char_tokenizer.encode(tokenizer, text)[: model.config.max_position_embeddings] or [0]
-    device = next(model.parameters()).device
-    out = model(input_ids=torch.tensor([ids], device=device), output_attentions=True)
-    model.set_attn_implementation(impl)
-    model.train(was_training)
-    attentions = torch.stack([a[0] for a in out.attentions]).float().cpu().numpy()  # (L, H, T, T)
-    return tokenizer.convert_ids_to_tokens(ids), attentions
-
-
-def embedding_map(model: Any) -> np.ndarray:
-    """(V, 2): each token's embedding on the two main axes of all embeddings (PCA, signs fixed)."""
-    weights = model.get_input_embeddings().weight.detach().float().cpu().numpy()  # (V, d)
-    centred = weights - weights.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    axes = vt[:2]  # (2, d)
-    signs = np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])  # stable orientation between snapshots
-    return centred @ (axes * signs[:, None]).T
 
 
 def trainer_for_text(

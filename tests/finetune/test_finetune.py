@@ -4,28 +4,32 @@ Kept small for 2 shared cores: 4 short dialogues, 4 steps, float32 on the CPU (s
 the same), answers of a few greedy tokens.
 """
 
+import dataclasses
 import json
+import time
 
 import pytest
 import torch
 
+from explain.finetune import adapters
+from explain.finetune import data as ft_data
 from explain.finetune import lora as ft
 
 
 def test_the_dataset_is_big_enough_and_split_the_same_way_every_time():
-    dialogues = ft.read_dialogues()
-    train, held = ft.split_dialogues(dialogues)
+    dialogues = ft_data.read_dialogues()
+    train, held = ft_data.split_dialogues(dialogues)
     assert len(dialogues) >= 100 and len(held) == len(dialogues) // 5
-    assert train == ft.split_dialogues(ft.read_dialogues())[0]
+    assert train == ft_data.split_dialogues(ft_data.read_dialogues())[0]
     assert not {json.dumps(d) for d in train} & {json.dumps(d) for d in held}
 
 
 def test_only_assistant_tokens_are_labelled(smollm):
     messages = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Ciao! Margherita?"}]
-    ids, labels = ft.encode_dialogue(smollm.tokenizer, messages, max_tokens=200)
-    learned = smollm.tokenizer.decode([i for i, y in zip(ids, labels) if y != ft.IGNORE])
+    ids, labels = ft_data.encode_dialogue(smollm.tokenizer, messages, max_tokens=200)
+    learned = smollm.tokenizer.decode([i for i, y in zip(ids, labels) if y != ft_data.IGNORE])
     assert learned == "Ciao! Margherita?<|im_end|>\n"
-    first = next(i for i, y in enumerate(labels) if y != ft.IGNORE)
+    first = next(i for i, y in enumerate(labels) if y != ft_data.IGNORE)
     assert smollm.tokenizer.decode(ids[:first]).endswith("Hi<|im_end|>\n<|im_start|>assistant\n")
 
 
@@ -41,13 +45,13 @@ def test_bad_dialogue_files_say_which_line(tmp_path, line, message):
     path = tmp_path / "d.jsonl"
     path.write_text(line + "\n")
     with pytest.raises(ValueError, match=message):
-        ft.read_dialogues(path)
+        ft_data.read_dialogues(path)
 
 
 @pytest.fixture(scope="module")
 def trained():
     """A fine-tuner after 4 steps on 4 short dialogues, with what it said and weighed before."""
-    train, held = ft.split_dialogues(ft.read_dialogues())
+    train, held = ft_data.split_dialogues(ft_data.read_dialogues())
     short = sorted(train, key=lambda d: len(json.dumps(d)))[:4]
     config = ft.FinetuneConfig(steps=4, batch_size=4, learning_rate=3e-3, max_tokens=96, dtype="float32", device="cpu")
     tuner = ft.LoraFinetuner.create(config, short)
@@ -92,8 +96,8 @@ def test_held_out_answer_changes_after_fine_tuning(trained):
 def test_adapters_save_and_reload(trained):
     tuner, question, _ = trained
     folder = tuner.save("test run/1")
-    assert folder.name == "test-run-1" and "test-run-1" in ft.saved_adapters()
-    assert len(ft.saved_history("test-run-1")) == 4
+    assert folder.name == "test-run-1" and "test-run-1" in adapters.saved_adapters()
+    assert len(adapters.saved_history("test-run-1")) == 4
     again = ft.load_finetuned("test-run-1", device="cpu", dtype="float32")
     mine = {n: p for n, p in tuner.lm.model.named_parameters() if "lora_B" in n}
     theirs = {n: p for n, p in again.lm.model.named_parameters() if "lora_B" in n}
@@ -103,3 +107,30 @@ def test_adapters_save_and_reload(trained):
 def test_missing_adapter_is_a_clear_error():
     with pytest.raises(ValueError, match="No saved adapter"):
         ft.load_finetuned("never-saved", device="cpu", dtype="float32")
+
+
+def test_the_background_job_trains_saves_and_compares_then_a_stopped_one_keeps_its_adapters():
+    from explain.core.jobs import BackgroundJob
+    from explain.finetune.lora_work import LoraSpec, lora_job
+
+    train, held = ft_data.split_dialogues(ft_data.read_dialogues())
+    short = sorted(train, key=lambda d: len(json.dumps(d)))[:2]
+    config = ft.FinetuneConfig(steps=2, batch_size=2, max_tokens=64, dtype="float32", device="cpu")
+    job: BackgroundJob = lora_job(LoraSpec(config, short, held[:1], save_as="job-test", answer_tokens=4)).start()
+    job.join(300)
+    view = job.view()
+    assert view.status == "finished", view.message
+    assert view.phase == "comparing" and view.step == view.total == 2 and len(view.records["history"]) == 2
+    assert len(view.records["rows"]) == 1 and view.values["model"]["trainable"] > 0
+    assert view.values["saved"].endswith("job-test") and len(adapters.saved_history("job-test")) == 2
+
+    longer = dataclasses.replace(config, steps=400)
+    job = lora_job(LoraSpec(longer, short, held[:1], save_as="job-stopped")).start()
+    deadline = time.monotonic() + 300
+    while job.view().step < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    job.stop()
+    job.join(60)
+    view = job.view()
+    assert view.status == "stopped" and "rows" not in view.records, view.message
+    assert len(adapters.saved_history("job-stopped")) == len(view.records["history"]) >= 1

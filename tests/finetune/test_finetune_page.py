@@ -2,8 +2,9 @@
 
 import pytest
 
-from explain.finetune.job import FinetuneJob, JobSpec
-from explain.finetune.lora import FinetuneConfig
+from explain.core.job_board import Board
+from explain.core.job_gate import JobGate
+from explain.core.jobs import BackgroundJob
 from tests.apptest import app_test
 
 PAGE = "pages/finetune.py"
@@ -18,30 +19,38 @@ def test_page_renders_in_both_languages(lang):
     assert any("109" in m.value or "88" in m.value for m in at.markdown)  # dataset sizes are said
 
 
-def test_a_second_fine_tuning_gets_a_busy_message(monkeypatch):
-    import threading
+def test_a_second_fine_tuning_waits_in_the_queue_and_is_told_its_place(monkeypatch):
+    from ui import jobs
 
-    from ui import finetune as lora_view
-
-    taken = threading.Semaphore(1)
-    taken.acquire()  # another session holds the server's only slot
-    monkeypatch.setattr(lora_view, "slot", lambda: taken)
+    taken = JobGate(1)
+    taken.try_enter(0)  # another session's job holds the server's only slot
+    monkeypatch.setattr(jobs, "gate", lambda: taken)
     at = app_test(PAGE)
     at.button(key="ft_start").click().run()
     assert not at.exception
-    assert any("one fine-tuning at a time" in w.value for w in at.warning)
-    assert "ft_job" not in at.session_state
+    job = at.session_state["ft_job"]
+    try:
+        assert job.view().status in ("new", "queued")
+        at.run()  # the panel redraws as its timer would
+        assert any("number 1 in the queue" in w.value for w in at.warning)
+        assert job.view().values.get("model") is None  # nothing loaded while waiting
+    finally:
+        job.stop()
+        job.join(10)
+    assert job.view().status == "stopped"
 
 
 def test_a_finished_run_shows_its_comparison(tmp_path):
-    job = FinetuneJob(JobSpec(FinetuneConfig(steps=2), [], []))
-    job.state.update(
-        phase="done",
-        history=[
-            {"step": 1, "loss": 3.0, "eta_seconds": 1, "elapsed": 1},
-            {"step": 2, "loss": 2.0, "eta_seconds": 0, "elapsed": 2},
-        ],
-        rows=[{"user": "<script>alert(1)</script>", "base": "I'm sorry", "finetuned": "€8.50", "reference": "€8.50"}],
+    board = Board()
+    job = BackgroundJob(iter(()), board).start()  # a job with nothing to do: finished at once
+    job.join(5)
+    for record in (
+        {"step": 1, "loss": 3.0, "eta_seconds": 1, "elapsed": 1},
+        {"step": 2, "loss": 2.0, "eta_seconds": 0, "elapsed": 2},
+    ):
+        board.append("history", record)
+    board.append(
+        "rows", {"user": "<script>alert(1)</script>", "base": "I'm sorry", "finetuned": "€8.50", "reference": "€8.50"}
     )
     at = app_test(PAGE, lang="it")
     at.session_state["ft_job"] = job
@@ -73,3 +82,24 @@ def test_rag_answer_shows_chunks_and_keeps_markup_literal():
     assert not any("<script>" in x for x in texts)
     assert sum(x.startswith("> ") for x in texts) == 2  # the two retrieved chunks
     assert len(at.info) >= 2  # the two answers
+
+
+def test_distillation_runs_in_the_background_and_shows_its_result(monkeypatch, torch_one_thread):
+    from explain.finetune import distill
+
+    if not distill.TEACHER_FILE.is_file():
+        pytest.skip("teacher text not generated")
+    real = distill.DistillConfig
+    small = {"batch_size": 8, "eval_batches": 1, "sample_chars": 20}
+    monkeypatch.setattr(distill, "DistillConfig", lambda steps: real(steps, **small))
+    at = app_test(PAGE)
+    at.slider(key="distill_steps").set_value(50).run()
+    at.button(key="distill_run").click().run()
+    assert not at.exception
+    job = at.session_state["distill_job"]
+    assert job.view().active  # the page returned while the students train
+    job.join(120)
+    at.run()  # the panel's timer would notice the end
+    assert not at.exception and "distill_job" not in at.session_state
+    assert set(at.session_state["distill_result"]["students"]) == {"raw", "teacher"}
+    assert len(at.dataframe) >= 1

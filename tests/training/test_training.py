@@ -12,9 +12,11 @@ import pytest
 import torch
 
 from explain.core import registry
-from explain.core.jobs import BackgroundRun, RunGate
+from explain.core.job_gate import JobGate
 from explain.training import char_tokenizer, corpora, tiny_gpt
-from explain.training.trainer import TrainConfig, Trainer, lr_at, prepare_data, split_ids, trainer_for_text
+from explain.training.data import prepare_data, split_ids
+from explain.training.trainer import TrainConfig, Trainer, lr_at, trainer_for_text
+from explain.training.work import training_job
 
 SMALL = tiny_gpt.preset("tiny", block_size=32)
 
@@ -188,8 +190,7 @@ def wait_until(condition, timeout: float = 60.0) -> None:
 
 def test_background_run_pauses_resumes_and_stops():
     trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=5000))
-    run = BackgroundRun(trainer)
-    run.start()
+    run = training_job(trainer).start()
     wait_until(lambda: run.view().step >= 3)
     run.pause()
     wait_until(lambda: run.view().status == "paused")
@@ -202,22 +203,38 @@ def test_background_run_pauses_resumes_and_stops():
     run.join(30)
     view = run.view()
     assert not run.is_alive() and view.status == "stopped" and not view.active
-    assert len(view.steps) == view.step and view.evals
+    assert len(view.records["steps"]) == view.step and view.records["evals"]
 
 
 def test_background_run_stops_when_heartbeat_goes_stale():
     trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=5000))
-    run = BackgroundRun(trainer, stale_after=0.5)
-    run.start()
+    run = training_job(trainer, stale_after=0.5).start()
     run.join(60)
     assert run.view().status == "stale" and run.view().step < 5000
 
 
+def test_the_page_can_poll_a_training_run_without_waiting_for_its_steps():
+    """Issue 21: the page froze while its own run trained (the step held the lock view() needs)."""
+    trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=5000, batch_size=64))
+    run = training_job(trainer).start()
+    wait_until(lambda: run.view().step >= 1)
+    slowest = 0.0
+    for _ in range(30):
+        began = time.perf_counter()
+        run.view()
+        run.heartbeat()
+        slowest = max(slowest, time.perf_counter() - began)
+        time.sleep(0.03)
+    run.stop()
+    run.join(30)
+    assert run.view().status == "stopped" and slowest < 0.5, slowest
+
+
 def test_gate_queues_the_second_run_until_the_first_leaves():
-    gate = RunGate(1)
+    gate = JobGate(1)
     text = corpora.load_corpus("toy")
-    first = BackgroundRun(trainer_for_text(text, SMALL, quick_config(max_steps=5000)), gate=gate)
-    second = BackgroundRun(trainer_for_text(text, SMALL, quick_config(max_steps=2)), gate=gate)
+    first = training_job(trainer_for_text(text, SMALL, quick_config(max_steps=5000)), gate=gate)
+    second = training_job(trainer_for_text(text, SMALL, quick_config(max_steps=2)), gate=gate)
     first.start()
     wait_until(lambda: first.view().status == "running")
     second.start()

@@ -1,0 +1,59 @@
+"""Streamlit glue shared by every page that runs a long job: the server-wide gate, starting, the queue message.
+
+Training, LoRA fine-tuning and distillation all wait at the one `JobGate` kept here (one per
+server process, `st.cache_resource`), so heavy jobs share one cap. Leaves out each page's job and
+its live panel (see ui/training.py, ui/finetune.py, ui/finetune_distill.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explain.core.job_gate import JobGate, max_runs_from_env
+from explain.core.jobs import MAX_JOB_SECONDS, STALE_SECONDS, BackgroundJob, JobView
+from ui.session import alive_check
+from ui.text import t
+
+POLL_SECONDS = 1.0  # how often a live panel redraws while its job is active
+
+
+@st.cache_resource(show_spinner=False)
+def gate() -> JobGate:
+    """One per server process: at most LLM_EXPLAINER_MAX_TRAINING_RUNS heavy jobs run at once."""
+    return JobGate(max_runs_from_env())
+
+
+def options() -> dict:
+    """`BackgroundJob` options for a job started by this browser session: the gate and how it notices a closed tab.
+
+    With a liveness check the job may keep going while the user visits other pages; without one
+    (AppTest) a panel silent for STALE_SECONDS ends it.
+    """
+    alive = alive_check()
+    return {"gate": gate(), "alive": alive, "stale_after": MAX_JOB_SECONDS if alive else STALE_SECONDS}
+
+
+def replace(key: str, job: BackgroundJob) -> BackgroundJob:
+    """Stop the session's previous job under `key`, keep `job` there and start it."""
+    stop(key)
+    st.session_state[key] = job
+    return job.start()
+
+
+def stop(key: str, wait: float = 10.0) -> None:
+    """Stop and forget the session's job under `key` (if any)."""
+    job = st.session_state.pop(key, None)
+    if job is not None:
+        job.stop()
+        job.join(wait)
+
+
+def queue_message(view: JobView) -> None:
+    """ "You are number N": the same warning on every page while a job waits for the server."""
+    st.warning(t("jobs.busy", position=view.queue_position, **view.gate))
+
+
+def active(key: str) -> bool:
+    """True while the session's job under `key` is queued, running or paused."""
+    job = st.session_state.get(key)
+    return job is not None and job.view().active
