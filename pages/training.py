@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from explain.core.limits import MAX_CHAR_VOCAB, TRAIN_MAX_STEPS
 from explain.training import corpora, tiny_gpt
-from explain.training.char_tokenizer import MAX_CHARS
-from explain.training.trainer import LR_CHOICES, MAX_STEPS, trainer_for_text
+from explain.training.trainer import LR_CHOICES, trainer_for_text
 from ui import training as live
 from ui.page import header, show_error
 from ui.text import num, t
@@ -29,11 +29,17 @@ with data_col:
         )
 with model_col:
     st.subheader(t("training.model_title"))
-    vocab_size = min(len(set(chosen[1])), MAX_CHARS) + 1 if chosen else 64
+    vocab_size = min(len(set(chosen[1])), MAX_CHAR_VOCAB) + 1 if chosen else 64
     model_cfg = choose_model(vocab_size, locked)
     c = st.columns(4)
     steps = c[0].number_input(
-        t("training.steps", max=num(MAX_STEPS, ",")), 10, MAX_STEPS, 500, step=50, key="train_steps", disabled=locked
+        t("training.steps", max=num(TRAIN_MAX_STEPS, ",")),
+        10,
+        TRAIN_MAX_STEPS,
+        500,
+        step=50,
+        key="train_steps",
+        disabled=locked,
     )
     lr = c[1].select_slider(
         t("training.lr"), LR_CHOICES, value=3e-3, key="train_lr", disabled=locked, help=t("training.lr_help")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core.job_gate import JobGate, max_runs_from_env
-from explain.core.jobs import MAX_JOB_SECONDS, STALE_SECONDS, BackgroundJob, JobView
+from explain.core.jobs import STALE_SECONDS, BackgroundJob, JobView
+from explain.core.limits import MAX_JOB_SECONDS
 from ui.session import alive_check
 from ui.text import t
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core.display import escape
-from explain.core.jobs import MAX_JOB_SECONDS, BackgroundJob, JobView
+from explain.core.jobs import BackgroundJob, JobView
+from explain.core.limits import MAX_JOB_SECONDS
 from explain.training import figures as plots
 from explain.training.trainer import TrainConfig, Trainer
 from explain.training.work import training_job

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explain.core.limits import MAX_PARAMETERS, MIN_CORPUS_CHARS, OWN_TEXT_CHARS, TRAIN_MAX_CORPUS_BYTES
 from explain.training import corpora, tiny_gpt
 from ui.text import language, num, t
 
 OWN = "own"
-OWN_TEXT_CHARS = 200_000  # pasted text; files may be up to corpora.MAX_CORPUS_BYTES
 
 
 def _on_preset() -> None:
@@ -38,7 +38,7 @@ def choose_text(locked: bool) -> tuple[str, str, str] | None:
         st.caption(info.description[language()])
         return choice, corpora.load_corpus(choice), info.prompt
     upload = st.file_uploader(
-        t("training.upload", mb=corpora.MAX_CORPUS_BYTES // 1_000_000),
+        t("training.upload", mb=TRAIN_MAX_CORPUS_BYTES // 1_000_000),
         type=["txt"],
         key="train_upload",
         disabled=locked,
@@ -53,9 +53,7 @@ def choose_text(locked: bool) -> tuple[str, str, str] | None:
     try:
         text = corpora.validate_text(upload.getvalue() if upload is not None else pasted)
     except corpora.CorpusError as exc:
-        st.warning(
-            t(f"training.corpus_{exc.code}", min=corpora.MIN_CORPUS_CHARS, mb=corpora.MAX_CORPUS_BYTES // 1_000_000)
-        )
+        st.warning(t(f"training.corpus_{exc.code}", min=MIN_CORPUS_CHARS, mb=TRAIN_MAX_CORPUS_BYTES // 1_000_000))
         return None
     return (upload.name if upload is not None else t("training.own_text")), text, ""
 
@@ -80,5 +78,5 @@ def choose_model(vocab_size: int, locked: bool) -> tiny_gpt.TinyGPTConfig:
     s = st.session_state
     cfg = tiny_gpt.TinyGPTConfig(s["train_layers"], s["train_heads"], s["train_width"], s["train_context"])
     params = tiny_gpt.estimate_parameters(cfg, vocab_size)
-    st.caption(t("training.params", params=num(params, ","), vocab=vocab_size, max=num(tiny_gpt.MAX_PARAMETERS, ",")))
+    st.caption(t("training.params", params=num(params, ","), vocab=vocab_size, max=num(MAX_PARAMETERS, ",")))
     return cfg

@@ -4,8 +4,9 @@ import sys
 from pathlib import Path
 
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.core.limits import LORA_MAX_STEPS
 from explain.finetune.data import PIZZA_FILE, read_dialogues, split_dialogues
-from explain.finetune.lora import MAX_STEPS, FinetuneConfig, LoraFinetuner, compare_answers
+from explain.finetune.lora import FinetuneConfig, LoraFinetuner, compare_answers
 
 
 def _dialogues(data: str) -> list:
@@ -53,7 +54,9 @@ def run(args) -> dict:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("finetune", help="LoRA fine-tuning of SmolLM2 on chat dialogues")
     parser.add_argument("--data", default="pizza", help="'pizza' (built in) or a JSONL file of chat dialogues")
-    parser.add_argument("--steps", type=bounded_int(1, MAX_STEPS), default=30, help=f"gradient steps, 1..{MAX_STEPS}")
+    parser.add_argument(
+        "--steps", type=bounded_int(1, LORA_MAX_STEPS), default=30, help=f"gradient steps, 1..{LORA_MAX_STEPS}"
+    )
     parser.add_argument("--batch-size", type=bounded_int(1, 16), default=4, help="dialogues per step, 1..16")
     parser.add_argument("--compare", type=bounded_int(0, 22), default=3, help="held-out questions answered, 0..22")
     parser.add_argument("--max-new-tokens", type=bounded_int(1, 200), default=40, help="answer length, 1..200")

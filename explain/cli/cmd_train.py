@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.core.limits import MAX_BATCH, TRAIN_MAX_STEPS
 from explain.training import corpora, tiny_gpt
-from explain.training.trainer import MAX_BATCH, MAX_STEPS, TrainConfig, trainer_for_text
+from explain.training.trainer import TrainConfig, trainer_for_text
 
 
 def _prompt_for(label: str) -> str:
@@ -69,7 +70,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("train", help="train a tiny GPT from scratch on a corpus or a text file")
     parser.add_argument("--corpus", default="toy", help="built-in corpus name (see `corpora`) or a UTF-8 text file")
     parser.add_argument("--preset", default="tiny", choices=list(tiny_gpt.PRESETS))
-    parser.add_argument("--steps", type=bounded_int(1, MAX_STEPS), default=200, help=f"1..{MAX_STEPS}")
+    parser.add_argument("--steps", type=bounded_int(1, TRAIN_MAX_STEPS), default=200, help=f"1..{TRAIN_MAX_STEPS}")
     parser.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=0)
     parser.add_argument("--batch-size", type=bounded_int(1, MAX_BATCH), default=32, help=f"1..{MAX_BATCH}")
     parser.add_argument("--context", type=bounded_int(*tiny_gpt.CONTEXT_RANGE), default=None, help="context length")

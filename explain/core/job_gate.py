@@ -12,9 +12,10 @@ import os
 import threading
 from collections import deque
 
+from explain.core.limits import MAX_RUNS_BOUND
+
 MAX_RUNS_ENV = "LLM_EXPLAINER_MAX_TRAINING_RUNS"
 DEFAULT_MAX_RUNS = 1  # concurrent heavy jobs per server: the CPU is shared by everyone
-MAX_RUNS_BOUND = 16  # the env var is clamped to 1..this
 
 
 def max_runs_from_env() -> int:

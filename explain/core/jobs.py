@@ -41,8 +41,8 @@ from typing import Any
 
 from explain.core.job_board import Board
 from explain.core.job_gate import JobGate
+from explain.core.limits import MAX_JOB_SECONDS
 
-MAX_JOB_SECONDS = 30 * 60  # a job never holds a slot longer than this, paused or not
 STALE_SECONDS = 60.0  # with no heartbeat for this long (and no liveness check), the job stops
 GONE_GRACE_SECONDS = 15.0  # a browser session reported gone this long ends the job (a reload reconnects)
 WAIT_SECONDS = 0.25  # how often a queued or paused job looks again

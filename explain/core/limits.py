@@ -54,3 +54,20 @@ MAX_MESSAGE_CHARS = 500  # longer messages are cut: a rule reads a sentence, not
 MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a document
 MAX_WORDS = 8  # words compared in the embeddings widget
 MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
+
+# Training
+TRAIN_MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
+MAX_BATCH = 128  # bound on sequences per batch
+MAX_PARAMETERS = 12_000_000  # larger models would not train visibly on a classroom CPU
+TRAIN_MAX_CORPUS_BYTES = 5_000_000  # bound on a user's text or upload (5 MB)
+MIN_CORPUS_CHARS = 1_000  # shorter texts leave too little to train and validate on
+OWN_TEXT_CHARS = 200_000  # pasted training text; files may be up to TRAIN_MAX_CORPUS_BYTES
+MAX_CHAR_VOCAB = 512  # distinct characters kept as tokens; rarer ones become <unk>
+
+# Fine-tuning
+LORA_MAX_STEPS = 400  # bound on one run's steps (the page and the CLI say it)
+MAX_DATA_BYTES = 1_000_000  # bound on a dialogue file
+
+# Background jobs
+MAX_JOB_SECONDS = 30 * 60  # a job never holds a slot longer than this, paused or not
+MAX_RUNS_BOUND = 16  # LLM_EXPLAINER_MAX_TRAINING_RUNS is clamped to 1..this

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import torch
 
+from explain.core.limits import MAX_DATA_BYTES
 from explain.core.paths import ASSETS
 
 PIZZA_FILE = ASSETS / "pizza" / "dialogues.jsonl"
 HELDOUT_EVERY = 5  # every 5th dialogue (index 4, 9, ...) is held out: never trained on
 IGNORE = -100  # label PyTorch's cross-entropy skips
-MAX_DATA_BYTES = 1_000_000  # bound on a dialogue file
 
 
 def read_dialogues(path: Path = PIZZA_FILE) -> list[list[dict]]:

@@ -29,17 +29,17 @@ from explain.core.cache import LRU
 from explain.core.callbacks import Callbacks
 from explain.core.chat import greedy_reply
 from explain.core.device import cpu_has_native_bf16, pick_device
+from explain.core.limits import LORA_MAX_STEPS
 from explain.core.loading import LoadedModel, load_model
 from explain.finetune import adapters
 from explain.finetune.data import encode_dialogue, make_batch
 
-MAX_STEPS = 400  # bound on one run's steps (the page and the CLI say it)
 EVENTS = ("on_step", "on_stop")
 
 
 @dataclass
 class FinetuneConfig:
-    steps: int = 30  # gradient steps, at most MAX_STEPS
+    steps: int = 30  # gradient steps, at most LORA_MAX_STEPS
     batch_size: int = 4  # dialogues per step
     learning_rate: float = 1e-3  # AdamW on the adapters only; high because the run is short
     rank: int = 8  # r: the inner size of each B @ A
@@ -182,7 +182,7 @@ class LoraFinetuner(Callbacks):
     def run(self, should_stop: Callable[[], bool] = lambda: False) -> str:
         """Steps until `config.steps` or `should_stop()`; returns "done" or "stopped"."""
         reason = "done"
-        while len(self.history) < min(self.config.steps, MAX_STEPS):
+        while len(self.history) < min(self.config.steps, LORA_MAX_STEPS):
             if should_stop():
                 reason = "stopped"
                 break

@@ -19,8 +19,9 @@ from typing import Any
 from explain.core.job_board import Board
 from explain.core.job_gate import JobGate
 from explain.core.jobs import BackgroundJob
+from explain.core.limits import LORA_MAX_STEPS
 from explain.finetune.adapters import saved_history
-from explain.finetune.lora import MAX_STEPS, FinetuneConfig, LoraFinetuner, compare_answers, load_finetuned
+from explain.finetune.lora import FinetuneConfig, LoraFinetuner, compare_answers, load_finetuned
 
 
 @dataclass
@@ -50,7 +51,7 @@ def _train(tuner: LoraFinetuner, spec: LoraSpec, board: Board) -> Iterator[None]
     """One gradient step per `next()`; saves the adapters at the end, even when stopped early."""
     tuner.add_callback("on_step", lambda _tuner, record: board.append("history", record.as_dict()))
     try:
-        while len(tuner.history) < min(spec.config.steps, MAX_STEPS):
+        while len(tuner.history) < min(spec.config.steps, LORA_MAX_STEPS):
             tuner.step()
             board.set(step=len(tuner.history))
             yield

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from explain.core.limits import MAX_CHAR_VOCAB
+
 UNK = "<unk>"
-MAX_CHARS = 512  # distinct characters kept as tokens; rarer ones become <unk>
 
 
-def char_vocab(text: str, max_chars: int = MAX_CHARS) -> dict[str, int]:
+def char_vocab(text: str, max_chars: int = MAX_CHAR_VOCAB) -> dict[str, int]:
     """Token ids for the characters of `text`: <unk> is 0, then characters in code-point order.
 
     >>> char_vocab("abca")
@@ -27,7 +28,7 @@ def char_vocab(text: str, max_chars: int = MAX_CHARS) -> dict[str, int]:
     return {UNK: 0, **{ch: i + 1 for i, ch in enumerate(sorted(kept))}}
 
 
-def build_char_tokenizer(text: str, max_chars: int = MAX_CHARS):
+def build_char_tokenizer(text: str, max_chars: int = MAX_CHAR_VOCAB):
     """A `PreTrainedTokenizerFast` that cuts text into single characters, learned from `text`."""
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from explain.core.limits import MIN_CORPUS_CHARS, TRAIN_MAX_CORPUS_BYTES
 from explain.core.paths import ASSETS
 
 CORPORA_DIR = ASSETS / "corpora"
-MAX_CORPUS_BYTES = 5_000_000  # bound on a user's text or upload (5 MB)
-MIN_CORPUS_CHARS = 1_000  # shorter texts leave too little to train and validate on
 VAL_FRACTION = 0.1  # the last 10 % of a text is kept for validation, never trained on
 
 
@@ -71,7 +70,7 @@ def load_corpus(name: str) -> str:
     return (CORPORA_DIR / corpus_info(name).file).read_text(encoding="utf-8")
 
 
-def validate_text(raw: str | bytes, max_bytes: int = MAX_CORPUS_BYTES, min_chars: int = MIN_CORPUS_CHARS) -> str:
+def validate_text(raw: str | bytes, max_bytes: int = TRAIN_MAX_CORPUS_BYTES, min_chars: int = MIN_CORPUS_CHARS) -> str:
     """The user's text, checked: not over `max_bytes`, UTF-8, not binary, at least `min_chars` long.
 
     Windows line ends become "\\n"; other control characters (except tab) are refused
@@ -103,9 +102,9 @@ def read_text_file(path: str | Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise CorpusError("unknown", f"No such file: {path}.")
-    if path.stat().st_size > MAX_CORPUS_BYTES:
+    if path.stat().st_size > TRAIN_MAX_CORPUS_BYTES:
         raise CorpusError(
-            "too_large", f"{path.name} is {path.stat().st_size:,} bytes; the limit is {MAX_CORPUS_BYTES:,}."
+            "too_large", f"{path.name} is {path.stat().st_size:,} bytes; the limit is {TRAIN_MAX_CORPUS_BYTES:,}."
         )
     return validate_text(path.read_bytes())
 

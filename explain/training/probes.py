@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from explain.embeddings.projection import pca
 from explain.training import char_tokenizer
 
 
@@ -54,8 +55,4 @@ def attention_on(model: Any, tokenizer: Any, text: str) -> tuple[list[str], np.n
 def embedding_map(model: Any) -> np.ndarray:
     """(V, 2): each token's embedding on the two main axes of all embeddings (PCA, signs fixed)."""
     weights = model.get_input_embeddings().weight.detach().float().cpu().numpy()  # (V, d)
-    centred = weights - weights.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    axes = vt[:2]  # (2, d)
-    signs = np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])  # stable orientation between snapshots
-    return centred @ (axes * signs[:, None]).T
+    return pca(weights, 2)  # the embeddings page's PCA: signs fixed, so snapshots keep their orientation

@@ -22,13 +22,13 @@ from typing import Any
 import torch
 
 from explain.core import registry
+from explain.core.limits import MAX_PARAMETERS
 
 # Bounds on every size knob: the page's inputs and the CLI quote these.
 LAYER_RANGE = (1, 8)
 HEAD_RANGE = (1, 8)
 WIDTH_RANGE = (16, 512)  # must be a multiple of 2 x heads (rotary needs an even head size)
 CONTEXT_RANGE = (16, 256)
-MAX_PARAMETERS = 12_000_000  # larger models would not train visibly on a classroom CPU
 INIT_STD = 0.02  # GPT-2's init; PyTorch's default with tied embeddings starts the loss near 75
 META_FILE = "training_meta.json"  # what a saved model was trained on, beside config.json
 

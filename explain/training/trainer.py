@@ -34,20 +34,19 @@ import torch.nn.functional as F
 
 from explain.core.callbacks import Callbacks
 from explain.core.device import pick_device
+from explain.core.limits import MAX_BATCH, TRAIN_MAX_STEPS
 from explain.training import char_tokenizer, tiny_gpt
 from explain.training.data import Data, get_batch, prepare_data
 from explain.training.probes import attention_on, embedding_map, generate
 from explain.training.records import EvalRecord, SampleRecord, Snapshot, StepRecord, TrainerState
 
-MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
-MAX_BATCH = 128  # bound on sequences per batch
 LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)  # the page offers these; high ones diverge
 EVENTS = ("on_step", "on_eval", "on_sample", "on_snapshot", "on_stop")
 
 
 @dataclass
 class TrainConfig:
-    max_steps: int = 500  # gradient steps in the run, at most MAX_STEPS
+    max_steps: int = 500  # gradient steps in the run, at most TRAIN_MAX_STEPS
     batch_size: int = 32  # sequences per step; each is block_size tokens long
     learning_rate: float = 3e-3  # peak learning rate of AdamW
     warmup_steps: int = 20  # linear warm-up from 0 to the peak
@@ -113,8 +112,8 @@ class Trainer(Callbacks):
     EVENTS = EVENTS
 
     def __init__(self, model: Any, data: Data, config: TrainConfig) -> None:
-        if not 1 <= config.max_steps <= MAX_STEPS:
-            raise ValueError(f"max_steps must be between 1 and {MAX_STEPS:,}, got {config.max_steps}.")
+        if not 1 <= config.max_steps <= TRAIN_MAX_STEPS:
+            raise ValueError(f"max_steps must be between 1 and {TRAIN_MAX_STEPS:,}, got {config.max_steps}.")
         if not 1 <= config.batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}, got {config.batch_size}.")
         self.config = config

@@ -13,6 +13,7 @@ import torch
 
 from explain.core import registry
 from explain.core.job_gate import JobGate
+from explain.core.limits import TRAIN_MAX_CORPUS_BYTES
 from explain.training import char_tokenizer, corpora, tiny_gpt
 from explain.training.data import prepare_data, split_ids
 from explain.training.trainer import TrainConfig, Trainer, lr_at, trainer_for_text
@@ -82,7 +83,7 @@ def test_corpora_listed_and_valid():
 @pytest.mark.parametrize(
     "raw, code",
     [("", "empty"), ("   \n ", "empty"), ("short text", "too_short"), (b"\x00\x01binary" * 200, "binary"),
-     (b"\xff\xfe\xfa" * 500, "binary"), ("x" * (corpora.MAX_CORPUS_BYTES + 1), "too_large")],
+     (b"\xff\xfe\xfa" * 500, "binary"), ("x" * (TRAIN_MAX_CORPUS_BYTES + 1), "too_large")],
 )  # fmt: skip
 def test_bad_corpus_text_is_refused_with_a_reason(raw, code):
     with pytest.raises(corpora.CorpusError) as info:
