@@ -142,14 +142,13 @@ def _group_report(tokens: TokenSet, groups: list[Group]) -> None:
         {
             t("embeddings.col_group"): [s.group.name(lang) for s in stats],
             t("embeddings.col_group_tokens"): [len(s.group.rows) for s in stats],
-            t("embeddings.col_within"): [round(s.within, 3) for s in stats],
-            t("embeddings.col_random"): [round(s.baseline, 3) for s in stats],
+            t("embeddings.col_within"): [num(s.within, ".3f") for s in stats],
+            t("embeddings.col_random"): [num(s.baseline, ".3f") for s in stats],
             t("embeddings.col_about"): [s.group.about.get(lang, s.group.about["en"]) for s in stats],
             t("embeddings.col_left_out"): [", ".join(s.group.left_out) or "—" for s in stats],
         },
         hide_index=True,
         width="stretch",
-        key="emb_groups",
     )
     st.caption(t("embeddings.groups_note", n=len(tokens.ids)))
 

@@ -46,11 +46,15 @@ def _next_example() -> None:
 
 
 def _model() -> LoadedModel:
-    """The sidebar's causal LM; the first load in this process says so in the strip, with its progress."""
+    """The sidebar's causal LM in float32; the first load in this process says so in the strip, with its progress.
+
+    float32, not the sidebar's precision: on a 2-core CPU with bf16 a new sentence took 3-5 s, in float32
+    0.5-1.4 s (median 0.9 s, under load); it is also the copy the attention page uses.
+    """
     if selected_causal_lm() in LOADED:
-        return get_model()
+        return get_model(dtype="float32")
     note = st.info(t("home.strip_loading"))
-    lm = get_model()
+    lm = get_model(dtype="float32")
     note.empty()
     return lm
 
@@ -64,7 +68,7 @@ def _inputs() -> str:
     layer, head = default_head()
     bind("strip_layer", layer, int)
     bind("strip_head", head, int)
-    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    left, right = st.columns([4, 1.2], vertical_alignment="bottom")
     left.text_input(t("home.strip_input", limit=MAX_STRIP_CHARS), key="strip_text", max_chars=MAX_STRIP_CHARS)
     right.button(t("home.strip_another"), key="strip_another", on_click=_next_example, width="stretch")
     return typed_text("strip_text", MAX_STRIP_CHARS).text.strip()
@@ -98,10 +102,13 @@ def _views(strip: Strip, lm: LoadedModel) -> None:
     _head_picker(columns[2], lm)
     if strip.candidates:
         bars = compact(candidates_bar(strip.candidates, t("home.strip_prob"), lang))
+        bars.update_xaxes(range=[0, strip.candidates[0]["prob"] * 1.7], nticks=3)  # room for the % labels
         columns[3].plotly_chart(localise(bars), key="strip_bars", config={"displayModeBar": False})
     for column, (_, page_key, path, icon) in zip(columns, CHAPTERS):
         params = {**links[page_key], "lang": lang}
-        column.page_link(path, label=t("home.strip_open", chapter=t(f"nav.{page_key}")), icon=icon, query_params=params)
+        chapter = t(f"nav.{page_key}")
+        hint = t("home.strip_open", chapter=chapter)
+        column.page_link(path, label=chapter, icon=icon, help=hint, query_params=params)
 
 
 @st.fragment

@@ -20,6 +20,7 @@ MAX_ZOOM_LABELS = 120  # grey words written in a zoomed map at most
 # Word groups (months, colours...): Okabe-Ito without the query's and neighbours' colours, plus two darker hues.
 GROUP_COLOURS = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#7b3294", "#8c6d31", "#000000", "#b8a000"]
 GROUP_LABELS = 3  # words written on the map per group (every group word has its hover label)
+LABEL_PLACES = ["top center", "bottom center", "middle right"]  # a group sits tight: its labels go different ways
 
 
 def _scatter(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
@@ -81,7 +82,8 @@ def _group_traces(coords: np.ndarray, words: list[str], groups: list[tuple[str, 
         colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
         traces.append(
             _scatter(coords[np.asarray(rows)], mode="markers+text", text=text, hovertext=[words[r] for r in rows],
-                     hoverinfo="text", textposition="top center", textfont=dict(color=colour, size=11),
+                     hoverinfo="text", textposition=[LABEL_PLACES[i % 3] for i in range(len(rows))],
+                     textfont=dict(color=colour, size=11),
                      marker=dict(size=7, color=colour, line=dict(width=0.5, color="white")), name=name)
         )  # fmt: skip
     return traces
