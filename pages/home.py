@@ -1,7 +1,8 @@
-"""Home: the journey through an LLM, one promise per stop, each a link to its page."""
+"""Home: what to do first, the live strip (one sentence through the model), then the journey's stops."""
 
 import streamlit as st
 
+from ui import strip
 from ui.page import header
 from ui.text import t
 
@@ -15,6 +16,10 @@ JOURNEY = [  # (page url key, page file, icon)
 ]
 
 header("home")
+first, tour = st.columns([4, 1], vertical_alignment="center")
+first.markdown(t("home.first_step"))
+tour.page_link("pages/tour.py", label=t("nav.tour"), icon="🧭")
+live = st.container(border=True)  # filled last: the journey below is usable while the model loads
 st.markdown(t("home.model_line"))
 columns = st.columns(3)
 for index, (key, path, icon) in enumerate(JOURNEY):
@@ -25,3 +30,5 @@ for index, (key, path, icon) in enumerate(JOURNEY):
 st.divider()
 st.markdown(t("home.classroom"))
 st.page_link("pages/tour.py", label=t("nav.tour"), icon="🧭")
+with live:
+    strip.render()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explain.classroom.tour import load_steps
-from ui import presenter
+from ui import presenter, strip
 from ui.page import ensure_router, show_error
 from ui.text import language, t
 from ui.tour import current_step, navigation, quiz
@@ -25,6 +25,9 @@ with top[2]:
 navigation(step_no, len(STEPS), "top")
 
 st.header(f"{step_no}. {step.title.get(lang, step.title['en'])}")
+if step_no == 1:  # the lesson opens on the model at work: the home page's live strip
+    with st.container(border=True):
+        strip.render()
 st.markdown(step.text.get(lang, step.text["en"]))
 st.caption(f"{t('tour.sources')}: " + " · ".join(step.sources))
 with st.container(border=True):

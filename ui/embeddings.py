@@ -14,6 +14,7 @@ from explain.core.display import escape
 from explain.core.limits import MAX_ITEM_CHARS, MAX_ITEMS, MAX_MAP_TOKENS, MAX_QUERY_CHARS, MAX_TSNE
 from explain.core.loading import LoadedModel
 from explain.embeddings import figures as figs
+from explain.embeddings.groups import Group, group_stats, load_groups, with_groups
 from explain.embeddings.index import unit_rows
 from explain.embeddings.projection import METHODS, ProjectionParams, cached_projection, is_cached, pca, project
 from explain.embeddings.search import parse_items, presets
@@ -27,15 +28,18 @@ from explain.embeddings.token_table import (
 )
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
-from ui.text import language, localise, t
+from ui.text import language, localise, num, t
 from ui.urlstate import bind, mirror
 
 MAP_SIZES = [1000, 2000, 5000, MAX_MAP_TOKENS]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def token_set(name: str, dtype: str, n: int, _lm: LoadedModel) -> TokenSet:
-    return whole_word_tokens(_lm, n)
+def token_set(name: str, dtype: str, n: int, _lm: LoadedModel) -> tuple[TokenSet, list[Group], int]:
+    """(the map's tokens: `n` whole words plus the group words, the groups with their rows, words before groups)."""
+    words = whole_word_tokens(_lm, n)
+    groups = load_groups()
+    return with_groups(_lm, words, groups), groups, len(words.ids)
 
 
 def neighbour_table(rows: list[tuple[str, float]]) -> None:
@@ -68,8 +72,8 @@ def _find_query(lm: LoadedModel, tokens: TokenSet, word: str, k: int) -> tuple:
     return query, (int(rows[0]) if len(rows) else None), hits
 
 
-def token_map_view() -> None:
-    st.markdown(t("embeddings.map_intro"))
+def _map_inputs() -> tuple[int, str, int, int]:
+    """The map's widgets, bound to the URL: (tokens, method, dims, k)."""
     bind("emb_n", 2000, int, MAP_SIZES)
     bind("emb_method", "umap", choices=list(METHODS))
     bind("emb_dims", 2, int, [2, 3])
@@ -84,38 +88,69 @@ def token_map_view() -> None:
     c4.text_input(t("embeddings.word"), key="emb_word", max_chars=MAX_QUERY_CHARS, help=t("embeddings.word_help"))
     k = c5.slider(t("embeddings.k"), 1, 30, key="emb_k")
     mirror("emb_n", "emb_method", "emb_dims", "emb_word", "emb_k")
+    return n, method, dims, k
+
+
+def token_map_view() -> None:
+    st.markdown(t("embeddings.map_intro"))
+    n, method, dims, k = _map_inputs()
     st.caption(t("embeddings.distortion_note"))
     if method == "tsne" and n > MAX_TSNE:
         st.info(t("embeddings.tsne_bound", n=MAX_TSNE))
         n = MAX_TSNE
     lm = get_model()
     with st.spinner(t("embeddings.picking_tokens", n=n)):
-        tokens = token_set(lm.name, lm.dtype_name, n, lm)
-    if len(tokens.ids) < n:
-        st.info(t("embeddings.few_words", n=len(tokens.ids), model=lm.name))
+        tokens, groups, n_words = token_set(lm.name, lm.dtype_name, n, lm)
+    if n_words < n:
+        st.info(t("embeddings.few_words", n=n_words, model=lm.name))
     word = typed_text("emb_word", MAX_QUERY_CHARS).text.strip()
     query, query_row, hits = _find_query(lm, tokens, word, k) if word else (None, None, [])
     placeholder = st.empty()
     titles = (t("embeddings.legend_tokens"), t("embeddings.legend_query"), t("embeddings.legend_neighbours"))
+    coloured = [(g.name(language()), g.rows) for g in groups]
 
     def draw(coords: np.ndarray, title: str, key: str = "emb_map_pca") -> None:
         args = (coords, tokens.words, title, query_row, [h.index for h in hits], [h.score for h in hits], titles)
+        extra = dict(lang=language(), groups=coloured)
         with placeholder.container():
             if dims == 3 or not hits:
-                st.plotly_chart(localise(figs.token_map(*args, lang=language())), key=key, width="stretch")
+                st.plotly_chart(localise(figs.token_map(*args, **extra)), key=key, width="stretch")
                 return
             left, right = st.columns([3, 2])
-            left.plotly_chart(localise(figs.token_map(*args, lang=language())), key=key, width="stretch")
-            zoomed = figs.token_map(*args[:2], t("embeddings.zoom_title"), *args[3:], zoom=True, lang=language())
+            left.plotly_chart(localise(figs.token_map(*args, **extra)), key=key, width="stretch")
+            zoomed = figs.token_map(*args[:2], t("embeddings.zoom_title"), *args[3:], zoom=True, **extra)
             right.plotly_chart(localise(zoomed), key=f"{key}_zoom", width="stretch")
 
     coords = _layout(lm, tokens, ProjectionParams(method=method, dims=dims), draw)
     title = t("embeddings.map_title", n=len(tokens.ids), model=lm.name, method=t(f"embeddings.m_{method}"))
     draw(coords, title, key="emb_map")
-    if not word:
+    if word:
+        _query_report(lm, query, query_row, hits, k)
+    else:
         st.info(t("embeddings.type_word"))
-        return
-    _query_report(lm, query, query_row, hits, k)
+    _group_report(tokens, groups)
+
+
+def _group_report(tokens: TokenSet, groups: list[Group]) -> None:
+    """How close each coloured group sits, measured in the full space, against a random pair of map tokens."""
+    stats = group_stats(tokens, groups)
+    lang = language()
+    best = max(stats, key=lambda s: s.within - s.baseline)
+    within, base = num(best.within, ".2f"), num(best.baseline, ".2f")
+    st.markdown(t("embeddings.groups_lead", group=best.group.name(lang), within=within, base=base))
+    st.dataframe(
+        {
+            t("embeddings.col_group"): [s.group.name(lang) for s in stats],
+            t("embeddings.col_group_tokens"): [len(s.group.rows) for s in stats],
+            t("embeddings.col_within"): [num(s.within, ".3f") for s in stats],
+            t("embeddings.col_random"): [num(s.baseline, ".3f") for s in stats],
+            t("embeddings.col_about"): [s.group.about.get(lang, s.group.about["en"]) for s in stats],
+            t("embeddings.col_left_out"): [", ".join(s.group.left_out) or "—" for s in stats],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(t("embeddings.groups_note", n=len(tokens.ids)))
 
 
 def _query_report(lm: LoadedModel, query, query_row, hits, k: int) -> None:

@@ -52,6 +52,7 @@ MAX_CHAT_TURNS = 6  # messages kept in the conversation (older ones are dropped)
 # Classroom
 MAX_MESSAGE_CHARS = 500  # longer messages are cut: a rule reads a sentence, not an essay
 MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a document
+MAX_STRIP_CHARS = 120  # the live strip's sentence (home page, tour step 1): its heatmap stays readable
 MAX_WORDS = 8  # words compared in the embeddings widget
 MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
 

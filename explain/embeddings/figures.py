@@ -17,7 +17,10 @@ BASE = "#9aa5b1"  # grey of the ordinary map points
 QUERY = "#d55e00"  # Okabe-Ito vermillion: the searched token
 NEIGHBOUR = "#0072b2"  # Okabe-Ito blue: its nearest neighbours
 MAX_ZOOM_LABELS = 120  # grey words written in a zoomed map at most
-GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
+# Word groups (months, colours...): Okabe-Ito without the query's and neighbours' colours, plus two darker hues.
+GROUP_COLOURS = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#7b3294", "#8c6d31", "#000000", "#b8a000"]
+GROUP_LABELS = 3  # words written on the map per group (every group word has its hover label)
+LABEL_PLACES = ["top center", "bottom center", "middle right"]  # a group sits tight: its labels go different ways
 
 
 def _scatter(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
@@ -69,6 +72,23 @@ def _zoom_labels(coords: np.ndarray, words: list[str], centre: int, highlighted:
     return texts, (x0, x1, y0, y1)
 
 
+def _group_traces(coords: np.ndarray, words: list[str], groups: list[tuple[str, list[int]]]) -> list:
+    """One coloured trace per (name, rows) group, its first GROUP_LABELS words written next to the dots."""
+    traces = []
+    for index, (name, rows) in enumerate(groups):
+        if not rows:
+            continue
+        text = [words[r] if i < GROUP_LABELS else "" for i, r in enumerate(rows)]
+        colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
+        traces.append(
+            _scatter(coords[np.asarray(rows)], mode="markers+text", text=text, hovertext=[words[r] for r in rows],
+                     hoverinfo="text", textposition=[LABEL_PLACES[i % 3] for i in range(len(rows))],
+                     textfont=dict(color=colour, size=11),
+                     marker=dict(size=7, color=colour, line=dict(width=0.5, color="white")), name=name)
+        )  # fmt: skip
+    return traces
+
+
 def token_map(
     coords: np.ndarray,
     words: list[str],
@@ -79,27 +99,31 @@ def token_map(
     names: tuple[str, str, str] = ("tokens", "query", "neighbours"),
     zoom: bool = False,
     lang: str = "en",
+    groups: list[tuple[str, list[int]]] | None = None,
 ) -> go.Figure:
-    """Every token as a grey dot with its word on hover; the query and its neighbours on top.
+    """Every token as a grey dot with its word on hover; word groups in colour; the query and its neighbours on top.
 
     coords: (N, 2|3); `query` and `neighbours` are row indices; `scores` the
     neighbours' cosine similarities (shown on hover and, when zoomed, as labels).
     `zoom` (2D only) frames the map around the query (or its first neighbour) and
     writes the word of every token inside the frame, so a dense region stays readable;
-    neighbours outside the frame are only on the full map.
+    neighbours outside the frame are only on the full map. `groups` are (legend name, rows) pairs,
+    drawn in GROUP_COLOURS with a few words each; the other tokens then fade further.
     """
-    neighbours = neighbours or []
+    neighbours, groups = neighbours or [], groups or []
     scores = scores or [0.0] * len(neighbours)
     highlighted = neighbours + ([query] if query is not None else [])
     zoom = zoom and coords.shape[1] == 2 and bool(highlighted)
     base_text, frame = None, None
     if zoom:
-        base_text, frame = _zoom_labels(coords, words, query if query is not None else neighbours[0], highlighted)
-    marker = dict(size=4 if coords.shape[1] < 3 else 2, color=BASE, opacity=0.55)
+        labelled = highlighted + [r for _, rows in groups for r in rows[:GROUP_LABELS]]
+        base_text, frame = _zoom_labels(coords, words, query if query is not None else neighbours[0], labelled)
+    marker = dict(size=4 if coords.shape[1] < 3 else 2, color=BASE, opacity=0.35 if groups else 0.55)
     mode = "markers+text" if zoom else "markers"
     base = _scatter(coords, mode=mode, text=base_text, hovertext=words, hoverinfo="text", marker=marker, name=names[0])
     fig = go.Figure([base])
     fig.update_traces(textfont=dict(color="#6b7785", size=10), textposition="top center")
+    fig.add_traces(_group_traces(coords, words, groups))
     if neighbours:
         labels = [f"{words[i]} {fmt_number(s, '.2f', lang)}" for i, s in zip(neighbours, scores)]
         marker = dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white"))

@@ -274,7 +274,7 @@ def test_page_map_view_pca(lang):
     at = _page(lang, emb_method="pca", emb_n=1000)
     assert not at.exception and not at.error
     tables = at.dataframe
-    assert len(tables) == 2 and " books" in list(tables[0].value.iloc[:, 0])
+    assert len(tables) == 3 and " books" in list(tables[0].value.iloc[:, 0])
 
 
 @pytest.mark.parametrize("view", ["similarity", "search", "analogy"])
