@@ -13,7 +13,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from explain.core.analysis import Analysis, softmax
+from explain.core.analysis import Analysis, softmax, top_ids
 from explain.core.display import escape, token_chips_html, visible
 from explain.core.generation import Step, make_step, next_logits, step_rng, stream, text_deltas
 from explain.core.limits import MAX_AUTO_TOKENS
@@ -45,7 +45,7 @@ def _pct(p: float) -> str:
 def render_distribution(lm: LoadedModel, analysis: Analysis, config: SamplingConfig) -> None:
     shaped = reshape(analysis.next_logits, config)
     model_probs = softmax(analysis.next_logits)
-    order = np.argsort(-model_probs)[:SHOWN_BARS]
+    order = top_ids(model_probs, SHOWN_BARS)
     labels = {int(i): lm.tokenizer.decode([int(i)]) for i in order}
     names = {k: t(f"next_token.legend_{k}") for k in ("model", "shaped", "dropped")}
     st.markdown(t("next_token.dist_explain"))
@@ -126,7 +126,7 @@ def render_generation(lm: LoadedModel, analysis: Analysis, config: SamplingConfi
     st.markdown(t("next_token.candidates"))
     model_probs = softmax(logits)
     columns = st.columns(4)
-    for n, token in enumerate(int(i) for i in np.argsort(-model_probs)[:CANDIDATE_BUTTONS]):
+    for n, token in enumerate(int(i) for i in top_ids(model_probs, CANDIDATE_BUTTONS)):
         step = make_step(lm, logits, token, float(shaped.probs[token]))
         label = _candidate_label(lm, token, model_probs, shaped)
         columns[n % 4].button(label, key=f"nt_cand_{n}", width="stretch", on_click=state["steps"].append, args=(step,))

@@ -8,7 +8,6 @@ concept has (the widgets are deliberately small).
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explain.attention.figures import causal_mask, heatmap
@@ -17,7 +16,7 @@ from explain.classroom.history import table_rows, timeline_figure
 from explain.classroom.tour import lora_share, perplexity, rag_facts
 from explain.classroom.tour_figures import candidates_bar
 from explain.core import registry
-from explain.core.analysis import analyze, softmax, top_candidates
+from explain.core.analysis import analyze, softmax, top_candidates, top_ids
 from explain.core.chat import greedy_reply
 from explain.core.display import escape, token_chips_html
 from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
@@ -116,7 +115,7 @@ def next_token() -> None:
     lm = get_model()
     logits = analyze(lm, text).next_logits  # (V,)
     probs = softmax(logits, temperature)
-    order = np.argsort(-probs)[:10]
+    order = top_ids(probs, 10)
     cands = [{"token": lm.tokenizer.decode([int(i)]), "prob": float(probs[i])} for i in order]
     show_chart(
         candidates_bar(cands, lang=language()),

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from explain.core.paths import ASSETS
+from explain.core.text_input import TextFileError
+from explain.core.text_input import read_text_file as core_read_text_file
 
 CORPORA_DIR = ASSETS / "corpora"
 MAX_CORPUS_BYTES = 5_000_000  # bound on a user's text or upload (5 MB)
@@ -100,14 +102,13 @@ def validate_text(raw: str | bytes, max_bytes: int = MAX_CORPUS_BYTES, min_chars
 
 def read_text_file(path: str | Path) -> str:
     """A user's text file, validated like pasted text (the size is checked before reading it all)."""
-    path = Path(path)
-    if not path.is_file():
-        raise CorpusError("unknown", f"No such file: {path}.")
-    if path.stat().st_size > MAX_CORPUS_BYTES:
-        raise CorpusError(
-            "too_large", f"{path.name} is {path.stat().st_size:,} bytes; the limit is {MAX_CORPUS_BYTES:,}."
-        )
-    return validate_text(path.read_bytes())
+    try:
+        text, truncated = core_read_text_file(path, MAX_CORPUS_BYTES)
+    except TextFileError as exc:
+        raise CorpusError("binary" if Path(path).is_file() else "unknown", str(exc)) from None
+    if truncated:
+        raise CorpusError("too_large", f"{Path(path).name} is over {MAX_CORPUS_BYTES:,} bytes, the limit.")
+    return validate_text(text)
 
 
 def resolve(name_or_path: str) -> tuple[str, str]:
