@@ -74,7 +74,7 @@ def token_map_view() -> None:
     bind("emb_method", "umap", choices=list(METHODS))
     bind("emb_dims", 2, int, [2, 3])
     bind("emb_word", "book")
-    bind("emb_k", 10, int)
+    bind("emb_k", 10, int, low=1, high=30)
     c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 2, 2])
     n = c1.select_slider(t("embeddings.n_tokens"), MAP_SIZES, key="emb_n", help=t("embeddings.n_tokens_help"))
     method = c2.selectbox(

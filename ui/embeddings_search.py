@@ -79,7 +79,7 @@ def search_view() -> None:
     st.markdown(t("embeddings.search_intro"))
     bind("emb_source", "builtin", choices=["builtin", "own"])
     bind("emb_query", "What should I order for dinner?")
-    bind("emb_search_k", 5, int)
+    bind("emb_search_k", 5, int, low=1, high=10)
     st.radio(
         t("embeddings.source"),
         ["builtin", "own"],

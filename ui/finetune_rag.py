@@ -83,7 +83,7 @@ def question_box() -> None:
         on_change=lambda: st.session_state.update(rag_question=st.session_state["rag_example"] or ""),
     )
     st.text_input(t("finetune.rag_question", n=MAX_QUESTION_CHARS), key="rag_question", max_chars=MAX_QUESTION_CHARS)
-    bind("rag_k", 2, cast=int)
+    bind("rag_k", 2, cast=int, low=1, high=MAX_K)
     st.slider(t("finetune.rag_k"), 1, MAX_K, key="rag_k")
     mirror("rag_question", "rag_k", "rag_mine")
 

@@ -41,6 +41,7 @@ MAX_CHUNKS = 2_000  # chunks indexed at once (about 1 MB of text)
 CHUNK_CHARS = 500  # a chunk's length at most, in characters
 MAX_K = 8  # chunks retrieved at most
 MAX_QUESTION_CHARS = 500  # a question longer than this is cut
+MAX_RAG_CONTEXT_TOKENS = 768  # retrieved text pasted into the prompt, in tokens (500 emoji are ~2,000 tokens)
 
 # Attention
 MAX_VIEW_TOKENS = 64  # tokens the heatmap and head view draw (the grid uses every analysed token)
