@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import code_span, literal
 from explain.core.limits import MAX_ITEM_CHARS, MAX_ITEMS, MAX_MAP_TOKENS, MAX_QUERY_CHARS, MAX_TSNE
 from explain.core.loading import LoadedModel
 from explain.embeddings import figures as figs
@@ -119,11 +119,11 @@ def token_map_view() -> None:
 
 
 def _query_report(lm: LoadedModel, query, query_row, hits, k: int) -> None:
-    pieces = " + ".join(f"`{escape(p)}`" for p in query.pieces)
+    pieces = " + ".join(code_span(p) for p in query.pieces)
     if len(query.token_ids) > 1:
-        st.info(t("embeddings.multi_token", word=escape(query.text), pieces=pieces))
+        st.info(t("embeddings.multi_token", word=literal(query.text), pieces=pieces))
     elif query_row is None:
-        st.info(t("embeddings.not_on_map", word=escape(query.text)))
+        st.info(t("embeddings.not_on_map", word=literal(query.text)))
     left, right = st.columns(2)
     with left:
         st.markdown(t("embeddings.neighbours_map", k=k))

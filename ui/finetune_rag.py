@@ -6,11 +6,9 @@ question only embeds itself. Answers are computed on a button press and kept in 
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import literal  # also imported from here by ui/finetune.py
 from explain.core.limits import MAX_DOCUMENTS, MAX_K, MAX_QUESTION_CHARS, MAX_UPLOAD_BYTES
 from explain.core.loading import LoadedModel
 from explain.embeddings.chunking import UPLOAD_SUFFIXES, UploadError, check_upload
@@ -22,12 +20,6 @@ from ui.text import language, localise, num, t
 from ui.urlstate import bind, mirror
 
 RESULT_KEY = "rag_result"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # < > & are left to escape()
-
-
-def literal(text: str) -> str:
-    """User or model text for st.markdown, shown as typed: HTML escaped, markdown marks backslashed."""
-    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text))  # backslashes first: entities stay whole
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -48,7 +40,7 @@ def _uploaded_documents() -> dict[str, str]:
         try:
             documents[f.name] = check_upload(f.name, f.getvalue())
         except UploadError as exc:
-            st.warning(escape(str(exc)))
+            st.warning(literal(str(exc)))
     pasted = typed_text("rag_paste").text
     if pasted.strip():
         documents["pasted.txt"] = pasted
@@ -103,7 +95,7 @@ def ask(documents: dict[str, str]) -> None:
                 **rag.answer(lm, encoder, index, question, k=st.session_state["rag_k"]),
             }
     except UploadError as exc:
-        st.warning(escape(str(exc)))
+        st.warning(literal(str(exc)))
     except Exception as exc:  # never a traceback in the page
         show_error(exc)
 

@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from explain.core.analysis import Analysis, softmax, top_ids
-from explain.core.display import escape, token_chips_html, visible
+from explain.core.display import code_span, literal, token_chips_html
 from explain.core.generation import Step, make_step, next_logits, step_rng, stream, text_deltas
 from explain.core.limits import MAX_AUTO_TOKENS
 from explain.core.loading import LoadedModel
@@ -30,9 +30,7 @@ CANDIDATE_BUTTONS = 8  # clickable candidates in the generation tab
 PROMPT_GREY = "#e6e6e6"
 
 
-def _md_token(text: str) -> str:
-    """A token as inline code for a Markdown label (button, caption): whitespace visible, backticks neutral."""
-    return "`" + visible(text).replace("`", "ˋ") + "`"
+_md_token = code_span  # a token in a Markdown label (button, caption)
 
 
 def _pct(p: float) -> str:
@@ -233,6 +231,6 @@ def _perplexity_comparison(lm: LoadedModel) -> None:
         key="nt_ppl_bars",
     )
     for name in texts:
-        right.markdown(f"**{escape(name)}** · PPL {scores[name].perplexity:,.1f}")
+        right.markdown(f"**{literal(name)}** · PPL {scores[name].perplexity:,.1f}")
         right.html(_surprisal_chips(scores[name]))
     st.markdown(t("next_token.compare_explain"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import literal
 from explain.core.limits import MAX_TEXT_CHARS
 from explain.core.text_input import CleanText, clean_text
 from ui.text import t
@@ -42,7 +42,7 @@ def header(section: str) -> None:
 
 def show_error(exc: BaseException) -> None:
     """A clear message instead of a traceback (the details stay in the server log)."""
-    st.error(t("common.error", detail=escape(str(exc))[:300]))
+    st.error(t("common.error", detail=literal(str(exc)[:300])))
 
 
 def typed_text(key: str, limit: int = MAX_TEXT_CHARS) -> CleanText:

@@ -18,7 +18,7 @@ from explain.classroom.tour_figures import candidates_bar
 from explain.core import registry
 from explain.core.analysis import analyze, softmax, top_candidates, top_ids
 from explain.core.chat import greedy_reply
-from explain.core.display import escape, token_chips_html
+from explain.core.display import literal, token_chips_html
 from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
 from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
@@ -49,7 +49,7 @@ def rules_vs_learning() -> None:
     reply = eliza.respond(text, language())
     with left.container(border=True):
         st.markdown(t("tour.rules_side"))
-        st.markdown(f"> {escape(reply.text)}")
+        st.markdown(f"> {literal(reply.text)}")
         st.caption(t("tour.rule_fired", rule=reply.rule))
     lm = get_model()
     cands = top_candidates(lm, analyze(lm, text).next_logits, 5)
@@ -165,7 +165,7 @@ def letters() -> None:
                 get_model(), [{"role": "user", "content": question}], 40
             )
     if "tw_letters_reply" in st.session_state:
-        st.markdown(f"> {escape(st.session_state['tw_letters_reply'])}")
+        st.markdown(f"> {literal(st.session_state['tw_letters_reply'])}")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -183,7 +183,7 @@ def rag() -> None:
     hits = index.search(embed_texts(encoder, [query])[0], 2)
     st.markdown(t("tour.rag_found"))
     for hit in hits:
-        st.markdown(f"- {escape(facts[hit.index])} · cos {num(hit.score, '.2f')}")
+        st.markdown(f"- {literal(facts[hit.index])} · cos {num(hit.score, '.2f')}")
     prompt = "\n".join(facts[h.index] for h in hits) + f"\n\n{query}"
     st.caption(t("tour.rag_prompt"))
     st.code(prompt, language=None)
