@@ -15,7 +15,7 @@ from explain.embeddings.chunking import UPLOAD_SUFFIXES, UploadError, check_uplo
 from explain.finetune import rag
 from explain.finetune.figures import scores_figure
 from ui.models import get_encoder, get_model
-from ui.page import show_error, typed_text
+from ui.page import file_upload, show_error, typed_text
 from ui.text import language, localise, num, t
 from ui.urlstate import bind, mirror
 
@@ -29,12 +29,15 @@ def _index(_encoder: LoadedModel, encoder_name: str, documents: tuple[tuple[str,
 
 def _uploaded_documents() -> dict[str, str]:
     """The uploaded files that pass the checks; each refused one gets its own message."""
-    files = st.file_uploader(
+    files = file_upload(
         t("finetune.rag_upload", mb=MAX_UPLOAD_BYTES // 1_000_000, n=MAX_DOCUMENTS),
         type=[s.lstrip(".") for s in UPLOAD_SUFFIXES],
         accept_multiple_files=True,
         key="rag_files",
+        max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000),
     )
+    if len(files or []) > MAX_DOCUMENTS:
+        st.warning(t("finetune.rag_too_many", n=len(files), limit=MAX_DOCUMENTS))
     documents = {}
     for f in (files or [])[:MAX_DOCUMENTS]:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from explain.core.display import literal
 from explain.core.limits import MAX_TEXT_CHARS
@@ -43,6 +44,19 @@ def header(section: str) -> None:
 def show_error(exc: BaseException) -> None:
     """A clear message instead of a traceback (the details stay in the server log)."""
     st.error(t("common.error", detail=literal(str(exc)[:300])))
+
+
+def file_upload(label: str, **kwargs):
+    """`st.file_uploader`, but a file Streamlit itself refuses is a message, not a broken page.
+
+    A crafted client can send a type the widget does not accept; Streamlit then raises
+    StreamlitAPIException where the widget is drawn, before any check of the page can run.
+    """
+    try:
+        return st.file_uploader(label, **kwargs)
+    except StreamlitAPIException as exc:
+        show_error(exc)
+        return [] if kwargs.get("accept_multiple_files") else None
 
 
 def typed_text(key: str, limit: int = MAX_TEXT_CHARS) -> CleanText:

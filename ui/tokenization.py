@@ -19,6 +19,7 @@ from explain.tokenization.ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.tokenization.letter_count import ask_letter_count, random_letters
 from explain.tokenization.tax import messages, relative_to, tax_figure, token_table, unknown_counts
 from ui.models import convert_with_progress, get_model
+from ui.page import file_upload
 from ui.text import localise, num, t
 
 UPLOAD_MB = 10  # files up to this size are accepted; only the first BPE_MAX_CORPUS_BYTES are used
@@ -199,7 +200,7 @@ def _bpe_corpus() -> tuple[str, bool]:
         return bpe.load_corpus(name), False
     if source == "paste":
         return bpe.bound_corpus(st.text_area(t("tokenization.bpe_paste"), key="tok_bpe_paste", height=150))
-    upload = st.file_uploader(
+    upload = file_upload(
         t("tokenization.bpe_upload"),
         type=["txt", "md", "csv", "py", "json"],
         key="tok_bpe_upload",
