@@ -4,7 +4,7 @@ import streamlit as st
 
 from explain.classroom import eliza
 from explain.core.chat import greedy_reply
-from explain.core.display import escape
+from explain.core.display import literal
 from explain.core.limits import MAX_MESSAGE_CHARS
 from explain.core.text_input import clean_text
 from ui.models import get_model
@@ -57,14 +57,14 @@ left.caption(t("eliza.eliza_how"))
 right.subheader(t("eliza.llm_side"))
 right.caption(t("eliza.llm_how", tokens=REPLY_TOKENS))
 for entry in reversed(log[-10:]):
-    user = escape(entry["user"])
+    user = literal(entry["user"])
     with left.container(border=True):
         st.markdown(f"🧑 {user}")
-        st.markdown(f"🤖 {escape(entry['eliza'])}")
+        st.markdown(f"🤖 {literal(entry['eliza'])}")
         st.caption(t("eliza.rule", rule=entry["rule"]))
     with right.container(border=True):
         st.markdown(f"🧑 {user}")
-        st.markdown(f"🤖 {escape(entry['llm'] or '—')}")
+        st.markdown(f"🤖 {literal(entry['llm'] or '—')}")
 if log:
     st.button(t("eliza.clear"), key="eliza_clear", on_click=_clear)
 with st.expander(t("eliza.rules_title")):

@@ -6,6 +6,7 @@ from explain.classroom.history import human_count, load_timeline, table_rows, ti
 from ui import presenter
 from ui.page import header
 from ui.text import language, t
+from ui.urlstate import parse_url_value
 
 MILESTONES = load_timeline()
 IDS = [m.id for m in MILESTONES]
@@ -13,8 +14,7 @@ IDS = [m.id for m in MILESTONES]
 header("history")
 lang = language()
 if "history_pick" not in st.session_state:
-    from_url = st.query_params.get("milestone", "transformer")
-    st.session_state["history_pick"] = from_url if from_url in IDS else "transformer"
+    st.session_state["history_pick"] = parse_url_value(st.query_params.get("milestone"), "transformer", choices=IDS)
 by_id = {m.id: m for m in MILESTONES}
 controls = st.columns([3, 1, 1])
 with controls[0]:

@@ -26,20 +26,10 @@ if lm.kind != "causal-lm":
     st.stop()
 
 bind("nt_text", t("next_token.default_prompt"))
-bind("nt_temp", 1.0, float)
-bind("nt_topk", 0, int)
-bind("nt_topp", 1.0, float)
-bind("nt_seed", 0, int)
-for key, low, high, default in (
-    ("nt_temp", 0.0, MAX_TEMPERATURE, 1.0),
-    ("nt_topk", 0, MAX_TOP_K, 0),
-    ("nt_topp", 0.05, 1.0, 1.0),
-    ("nt_seed", 0, 2**31 - 1, 0),
-):
-    value = st.session_state[key]  # a shared link may carry any number: keep it inside the slider's range
-    clamped = min(max(value, low), high) if value == value else default  # NaN != NaN
-    if clamped != value:  # write only when needed: writing a widget's key each run would swallow clicks
-        st.session_state[key] = clamped
+bind("nt_temp", 1.0, float, low=0.0, high=MAX_TEMPERATURE)
+bind("nt_topk", 0, int, low=0, high=MAX_TOP_K)
+bind("nt_topp", 1.0, float, low=0.05, high=1.0)
+bind("nt_seed", 0, int, low=0, high=2**31 - 1)
 st.text_area(
     t(
         "next_token.prompt",

@@ -47,7 +47,7 @@ def _safe(draw, *args) -> None:
 
 
 header("tokenization")
-bind("tok_seed", 7)
+bind("tok_seed", 7, int, low=0, high=2**31 - 1)
 bind("tok_preset", "question", choices=[*PRESETS, "custom"])
 bind("tok_text", _preset_text(st.session_state["tok_preset"]) if st.session_state["tok_preset"] in PRESETS else "")
 bind("tok_tokenizer", "smollm2-135m", choices=ALL_TOKENIZERS)

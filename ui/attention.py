@@ -14,7 +14,7 @@ from explain.attention import figures as figs
 from explain.attention import heads as attn
 from explain.attention.recompute import UnsupportedModel, max_difference, record_queries_keys, step_by_step
 from explain.core.analysis import Analysis, analyze
-from explain.core.display import visible
+from explain.core.display import literal, visible
 from explain.core.limits import MAX_VIEW_TOKENS
 from explain.core.loading import LoadedModel
 from ui.text import localise, t
@@ -216,7 +216,7 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
         with st.spinner(t("attention.recording")):
             qk = record_queries_keys(lm, result.text)
     except UnsupportedModel as exc:
-        st.info(t("attention.steps_unsupported", detail=str(exc)))
+        st.info(t("attention.steps_unsupported", detail=literal(str(exc))))
         return
     position = _query_position(result)
     steps = step_by_step(qk, layer, head, position)

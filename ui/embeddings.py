@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import code_span, literal
 from explain.core.limits import MAX_ITEM_CHARS, MAX_ITEMS, MAX_MAP_TOKENS, MAX_QUERY_CHARS, MAX_TSNE
 from explain.core.loading import LoadedModel
 from explain.embeddings import figures as figs
@@ -78,7 +78,7 @@ def _map_inputs() -> tuple[int, str, int, int]:
     bind("emb_method", "umap", choices=list(METHODS))
     bind("emb_dims", 2, int, [2, 3])
     bind("emb_word", "book")
-    bind("emb_k", 10, int)
+    bind("emb_k", 10, int, low=1, high=30)
     c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 2, 2])
     n = c1.select_slider(t("embeddings.n_tokens"), MAP_SIZES, key="emb_n", help=t("embeddings.n_tokens_help"))
     method = c2.selectbox(
@@ -154,11 +154,11 @@ def _group_report(tokens: TokenSet, groups: list[Group]) -> None:
 
 
 def _query_report(lm: LoadedModel, query, query_row, hits, k: int) -> None:
-    pieces = " + ".join(f"`{escape(p)}`" for p in query.pieces)
+    pieces = " + ".join(code_span(p) for p in query.pieces)
     if len(query.token_ids) > 1:
-        st.info(t("embeddings.multi_token", word=escape(query.text), pieces=pieces))
+        st.info(t("embeddings.multi_token", word=literal(query.text), pieces=pieces))
     elif query_row is None:
-        st.info(t("embeddings.not_on_map", word=escape(query.text)))
+        st.info(t("embeddings.not_on_map", word=literal(query.text)))
     left, right = st.columns(2)
     with left:
         st.markdown(t("embeddings.neighbours_map", k=k))

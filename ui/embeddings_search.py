@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import literal
 from explain.core.limits import CHUNK_CHARS, MAX_ITEM_CHARS, MAX_MAP_TOKENS, MAX_QUERY_CHARS, MAX_TEXT_CHARS
 from explain.core.loading import LoadedModel
 from explain.embeddings import figures as figs
@@ -79,7 +79,7 @@ def search_view() -> None:
     st.markdown(t("embeddings.search_intro"))
     bind("emb_source", "builtin", choices=["builtin", "own"])
     bind("emb_query", "What should I order for dinner?")
-    bind("emb_search_k", 5, int)
+    bind("emb_search_k", 5, int, low=1, high=10)
     st.radio(
         t("embeddings.source"),
         ["builtin", "own"],
@@ -118,11 +118,11 @@ def _analogy_words() -> tuple[str, str, str, str]:
 def _analogy_result(title: str, result, expected: str) -> None:
     st.markdown(f"**{title}**")
     if expected and result.succeeded:
-        st.success(t("embeddings.analogy_ok", x=escape(expected)))
+        st.success(t("embeddings.analogy_ok", x=literal(expected)))
     elif expected and result.expected_rank:
-        st.warning(t("embeddings.analogy_rank", x=escape(expected), r=result.expected_rank))
+        st.warning(t("embeddings.analogy_rank", x=literal(expected), r=result.expected_rank))
     elif expected:
-        st.warning(t("embeddings.analogy_missing", x=escape(expected)))
+        st.warning(t("embeddings.analogy_missing", x=literal(expected)))
     a, b = st.columns(2)
     with a:
         st.caption(t("embeddings.without_inputs"))

@@ -6,28 +6,20 @@ question only embeds itself. Answers are computed on a button press and kept in 
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import literal  # also imported from here by ui/finetune.py
 from explain.core.limits import MAX_DOCUMENTS, MAX_K, MAX_QUESTION_CHARS, MAX_UPLOAD_BYTES
 from explain.core.loading import LoadedModel
 from explain.embeddings.chunking import UPLOAD_SUFFIXES, UploadError, check_upload
 from explain.finetune import rag
 from explain.finetune.figures import scores_figure
 from ui.models import get_encoder, get_model
-from ui.page import show_error, typed_text
+from ui.page import file_upload, show_error, typed_text
 from ui.text import language, localise, num, t
 from ui.urlstate import bind, mirror
 
 RESULT_KEY = "rag_result"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # < > & are left to escape()
-
-
-def literal(text: str) -> str:
-    """User or model text for st.markdown, shown as typed: HTML escaped, markdown marks backslashed."""
-    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text))  # backslashes first: entities stay whole
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -37,18 +29,21 @@ def _index(_encoder: LoadedModel, encoder_name: str, documents: tuple[tuple[str,
 
 def _uploaded_documents() -> dict[str, str]:
     """The uploaded files that pass the checks; each refused one gets its own message."""
-    files = st.file_uploader(
+    files = file_upload(
         t("finetune.rag_upload", mb=MAX_UPLOAD_BYTES // 1_000_000, n=MAX_DOCUMENTS),
         type=[s.lstrip(".") for s in UPLOAD_SUFFIXES],
         accept_multiple_files=True,
         key="rag_files",
+        max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000),
     )
+    if len(files or []) > MAX_DOCUMENTS:
+        st.warning(t("finetune.rag_too_many", n=len(files), limit=MAX_DOCUMENTS))
     documents = {}
     for f in (files or [])[:MAX_DOCUMENTS]:
         try:
             documents[f.name] = check_upload(f.name, f.getvalue())
         except UploadError as exc:
-            st.warning(escape(str(exc)))
+            st.warning(literal(str(exc)))
     pasted = typed_text("rag_paste").text
     if pasted.strip():
         documents["pasted.txt"] = pasted
@@ -83,7 +78,7 @@ def question_box() -> None:
         on_change=lambda: st.session_state.update(rag_question=st.session_state["rag_example"] or ""),
     )
     st.text_input(t("finetune.rag_question", n=MAX_QUESTION_CHARS), key="rag_question", max_chars=MAX_QUESTION_CHARS)
-    bind("rag_k", 2, cast=int)
+    bind("rag_k", 2, cast=int, low=1, high=MAX_K)
     st.slider(t("finetune.rag_k"), 1, MAX_K, key="rag_k")
     mirror("rag_question", "rag_k", "rag_mine")
 
@@ -103,7 +98,7 @@ def ask(documents: dict[str, str]) -> None:
                 **rag.answer(lm, encoder, index, question, k=st.session_state["rag_k"]),
             }
     except UploadError as exc:
-        st.warning(escape(str(exc)))
+        st.warning(literal(str(exc)))
     except Exception as exc:  # never a traceback in the page
         show_error(exc)
 

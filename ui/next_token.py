@@ -13,8 +13,8 @@ import math
 import numpy as np
 import streamlit as st
 
-from explain.core.analysis import Analysis, softmax
-from explain.core.display import escape, token_chips_html, visible
+from explain.core.analysis import Analysis, softmax, top_ids
+from explain.core.display import code_span, literal, token_chips_html
 from explain.core.generation import Step, make_step, next_logits, step_rng, stream, text_deltas
 from explain.core.limits import MAX_AUTO_TOKENS
 from explain.core.loading import LoadedModel
@@ -30,9 +30,7 @@ CANDIDATE_BUTTONS = 8  # clickable candidates in the generation tab
 PROMPT_GREY = "#e6e6e6"
 
 
-def _md_token(text: str) -> str:
-    """A token as inline code for a Markdown label (button, caption): whitespace visible, backticks neutral."""
-    return "`" + visible(text).replace("`", "ˋ") + "`"
+_md_token = code_span  # a token in a Markdown label (button, caption)
 
 
 def _pct(p: float) -> str:
@@ -45,7 +43,7 @@ def _pct(p: float) -> str:
 def render_distribution(lm: LoadedModel, analysis: Analysis, config: SamplingConfig) -> None:
     shaped = reshape(analysis.next_logits, config)
     model_probs = softmax(analysis.next_logits)
-    order = np.argsort(-model_probs)[:SHOWN_BARS]
+    order = top_ids(model_probs, SHOWN_BARS)
     labels = {int(i): lm.tokenizer.decode([int(i)]) for i in order}
     names = {k: t(f"next_token.legend_{k}") for k in ("model", "shaped", "dropped")}
     st.markdown(t("next_token.dist_explain"))
@@ -126,7 +124,7 @@ def render_generation(lm: LoadedModel, analysis: Analysis, config: SamplingConfi
     st.markdown(t("next_token.candidates"))
     model_probs = softmax(logits)
     columns = st.columns(4)
-    for n, token in enumerate(int(i) for i in np.argsort(-model_probs)[:CANDIDATE_BUTTONS]):
+    for n, token in enumerate(int(i) for i in top_ids(model_probs, CANDIDATE_BUTTONS)):
         step = make_step(lm, logits, token, float(shaped.probs[token]))
         label = _candidate_label(lm, token, model_probs, shaped)
         columns[n % 4].button(label, key=f"nt_cand_{n}", width="stretch", on_click=state["steps"].append, args=(step,))
@@ -233,6 +231,6 @@ def _perplexity_comparison(lm: LoadedModel) -> None:
         key="nt_ppl_bars",
     )
     for name in texts:
-        right.markdown(f"**{escape(name)}** · PPL {scores[name].perplexity:,.1f}")
+        right.markdown(f"**{literal(name)}** · PPL {scores[name].perplexity:,.1f}")
         right.html(_surprisal_chips(scores[name]))
     st.markdown(t("next_token.compare_explain"))

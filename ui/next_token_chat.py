@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core import chat
-from explain.core.display import escape, token_chips_html
+from explain.core.display import literal, token_chips_html
 from explain.core.limits import MAX_CHAT_CHARS, MAX_CHAT_TURNS
 from explain.core.loading import LoadedModel
 from explain.core.sampling import SamplingConfig
@@ -81,7 +81,7 @@ def render_limits(lm: LoadedModel) -> None:
         bar.empty()
     for answer in answers:
         with st.container(border=True):
-            st.markdown(f"**{t('next_token.limits_question')}** {escape(answer['prompt'])}")
+            st.markdown(f"**{t('next_token.limits_question')}** {literal(answer['prompt'])}")
             left, right = st.columns(2)
             left.markdown(f"**{t('next_token.limits_model')}**")
             left.text(answer["answer"])

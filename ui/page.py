@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from explain.core.display import escape
+from explain.core.display import literal
 from explain.core.limits import MAX_TEXT_CHARS
 from explain.core.text_input import CleanText, clean_text
 from ui.text import t
@@ -42,7 +43,20 @@ def header(section: str) -> None:
 
 def show_error(exc: BaseException) -> None:
     """A clear message instead of a traceback (the details stay in the server log)."""
-    st.error(t("common.error", detail=escape(str(exc))[:300]))
+    st.error(t("common.error", detail=literal(str(exc)[:300])))
+
+
+def file_upload(label: str, **kwargs):
+    """`st.file_uploader`, but a file Streamlit itself refuses is a message, not a broken page.
+
+    A crafted client can send a type the widget does not accept; Streamlit then raises
+    StreamlitAPIException where the widget is drawn, before any check of the page can run.
+    """
+    try:
+        return st.file_uploader(label, **kwargs)
+    except StreamlitAPIException as exc:
+        show_error(exc)
+        return [] if kwargs.get("accept_multiple_files") else None
 
 
 def typed_text(key: str, limit: int = MAX_TEXT_CHARS) -> CleanText:

@@ -19,6 +19,7 @@ import streamlit as st
 
 from explain.classroom.myths import load_myths
 from ui.text import language, localise, t
+from ui.urlstate import parse_url_value
 
 PRESENT_KEY = "present"  # URL parameter of presenter mode
 STATE_KEY = "presenting"  # session key (not a widget key, so it survives pages without the toggle)
@@ -44,7 +45,7 @@ button { font-size: 1.2rem !important; }
 def is_presenting() -> bool:
     """Presenter mode for this session, read once from ?present=1 and then from the toggle."""
     if STATE_KEY not in st.session_state:
-        st.session_state[STATE_KEY] = st.query_params.get(PRESENT_KEY, "") in ("1", "true", "yes")
+        st.session_state[STATE_KEY] = parse_url_value(st.query_params.get(PRESENT_KEY), False)
     return bool(st.session_state[STATE_KEY])
 
 

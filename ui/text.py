@@ -11,8 +11,11 @@ from explain.core.numbers import fmt_number
 def language() -> str:
     """The language chosen in the sidebar, or given as ?lang=it in the URL."""
     if "lang" not in st.session_state:
-        from_url = st.query_params.get("lang", DEFAULT_LANGUAGE)
-        st.session_state["lang"] = from_url if from_url in LANGUAGES else DEFAULT_LANGUAGE
+        from ui.urlstate import parse_url_value
+
+        st.session_state["lang"] = parse_url_value(
+            st.query_params.get("lang"), DEFAULT_LANGUAGE, choices=list(LANGUAGES)
+        )
     return st.session_state["lang"]
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from explain.core import registry
-from explain.core.display import token_chips_html, visible
+from explain.core.display import literal, token_chips_html, visible
 from explain.core.limits import BPE_MAX_CORPUS_BYTES, MAX_CHIPS, MAX_MERGES
 from explain.tokenization import bpe
 from explain.tokenization import compare as tc
@@ -19,6 +19,7 @@ from explain.tokenization.ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.tokenization.letter_count import ask_letter_count, random_letters
 from explain.tokenization.tax import messages, relative_to, tax_figure, token_table, unknown_counts
 from ui.models import convert_with_progress, get_model
+from ui.page import file_upload
 from ui.text import localise, num, t
 
 UPLOAD_MB = 10  # files up to this size are accepted; only the first BPE_MAX_CORPUS_BYTES are used
@@ -107,16 +108,16 @@ def letter_count(seed: int) -> None:
             st.session_state["tok_letters_result"] = ask_letter_count(lm, letters).as_dict()
     result = st.session_state.get("tok_letters_result")
     if result and result["letters"] == letters:
-        st.markdown(t("tokenization.letters_question", question=result["question"]))
+        st.markdown(t("tokenization.letters_question", question=literal(result["question"])))
         left, right = st.columns(2)
         left.metric(t("tokenization.letters_model"), "?" if result["answer"] is None else result["answer"])
         right.metric(t("tokenization.letters_truth"), result["truth"])
-        st.markdown(t("tokenization.letters_reply", reply=result["reply"]))
+        st.markdown(t("tokenization.letters_reply", reply=literal(result["reply"])))
         (st.success if result["correct"] else st.warning)(
             t("tokenization.letters_right" if result["correct"] else "tokenization.letters_wrong")
         )
     example = max(pieces, key=lambda p: len(p.text))
-    st.info(t("tokenization.letters_why", example_id=example.id, example_piece=example.text))
+    st.info(t("tokenization.letters_why", example_id=example.id, example_piece=literal(example.text)))
 
 
 def ids_to_text(text: str) -> None:
@@ -199,7 +200,7 @@ def _bpe_corpus() -> tuple[str, bool]:
         return bpe.load_corpus(name), False
     if source == "paste":
         return bpe.bound_corpus(st.text_area(t("tokenization.bpe_paste"), key="tok_bpe_paste", height=150))
-    upload = st.file_uploader(
+    upload = file_upload(
         t("tokenization.bpe_upload"),
         type=["txt", "md", "csv", "py", "json"],
         key="tok_bpe_upload",
@@ -211,7 +212,7 @@ def _bpe_corpus() -> tuple[str, bool]:
 def _step_details(steps: list[bpe.MergeStep], k: int, sample: str) -> None:
     if k:
         step = steps[k - 1]
-        a, b, new = (visible(bpe.readable(x)) for x in (*step.pair, step.token))
+        a, b, new = (visible(bpe.readable(x)).replace("`", "ˋ") for x in (*step.pair, step.token))  # in `code`
         st.markdown(t("tokenization.bpe_merge", k=k, a=a, b=b, new=new, count=step.count))
     else:
         st.markdown(t("tokenization.bpe_step0"))

@@ -15,6 +15,7 @@ import streamlit as st
 
 from explain.classroom.tour import Question, Step, clamp_step, is_correct, option_order, score
 from ui.text import language, t
+from ui.urlstate import parse_url_value
 
 STEP_KEY = "tour_step"  # session key of the current step (1-based)
 RESULTS_KEY = "quiz_results"  # {"attention.0": True, ...}, this session only
@@ -24,7 +25,7 @@ SEED_KEY = "quiz_seed"  # this session's shuffle of every question's options
 def current_step(n_steps: int) -> int:
     """The step to show: from ?step=N the first time, then from the buttons."""
     if STEP_KEY not in st.session_state:
-        st.session_state[STEP_KEY] = clamp_step(st.query_params.get("step", 1), n_steps)
+        st.session_state[STEP_KEY] = parse_url_value(st.query_params.get("step"), 1, int, low=1, high=n_steps)
     return clamp_step(st.session_state[STEP_KEY], n_steps)
 
 

@@ -8,7 +8,6 @@ concept has (the widgets are deliberately small).
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explain.attention.figures import causal_mask, heatmap
@@ -17,9 +16,9 @@ from explain.classroom.history import table_rows, timeline_figure
 from explain.classroom.tour import lora_share, perplexity, rag_facts
 from explain.classroom.tour_figures import candidates_bar
 from explain.core import registry
-from explain.core.analysis import analyze, softmax, top_candidates
+from explain.core.analysis import analyze, softmax, top_candidates, top_ids
 from explain.core.chat import greedy_reply
-from explain.core.display import escape, token_chips_html
+from explain.core.display import literal, token_chips_html
 from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
 from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
@@ -50,7 +49,7 @@ def rules_vs_learning() -> None:
     reply = eliza.respond(text, language())
     with left.container(border=True):
         st.markdown(t("tour.rules_side"))
-        st.markdown(f"> {escape(reply.text)}")
+        st.markdown(f"> {literal(reply.text)}")
         st.caption(t("tour.rule_fired", rule=reply.rule))
     lm = get_model()
     cands = top_candidates(lm, analyze(lm, text).next_logits, 5)
@@ -116,7 +115,7 @@ def next_token() -> None:
     lm = get_model()
     logits = analyze(lm, text).next_logits  # (V,)
     probs = softmax(logits, temperature)
-    order = np.argsort(-probs)[:10]
+    order = top_ids(probs, 10)
     cands = [{"token": lm.tokenizer.decode([int(i)]), "prob": float(probs[i])} for i in order]
     show_chart(
         candidates_bar(cands, lang=language()),
@@ -166,7 +165,7 @@ def letters() -> None:
                 get_model(), [{"role": "user", "content": question}], 40
             )
     if "tw_letters_reply" in st.session_state:
-        st.markdown(f"> {escape(st.session_state['tw_letters_reply'])}")
+        st.markdown(f"> {literal(st.session_state['tw_letters_reply'])}")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -184,7 +183,7 @@ def rag() -> None:
     hits = index.search(embed_texts(encoder, [query])[0], 2)
     st.markdown(t("tour.rag_found"))
     for hit in hits:
-        st.markdown(f"- {escape(facts[hit.index])} · cos {num(hit.score, '.2f')}")
+        st.markdown(f"- {literal(facts[hit.index])} · cos {num(hit.score, '.2f')}")
     prompt = "\n".join(facts[h.index] for h in hits) + f"\n\n{query}"
     st.caption(t("tour.rag_prompt"))
     st.code(prompt, language=None)

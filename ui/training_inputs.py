@@ -10,6 +10,7 @@ import streamlit as st
 
 from explain.core.limits import MAX_PARAMETERS, MIN_CORPUS_CHARS, OWN_TEXT_CHARS, TRAIN_MAX_CORPUS_BYTES
 from explain.training import corpora, tiny_gpt
+from ui.page import file_upload
 from ui.text import language, num, t
 
 OWN = "own"
@@ -37,10 +38,11 @@ def choose_text(locked: bool) -> tuple[str, str, str] | None:
         info = corpora.corpus_info(choice)
         st.caption(info.description[language()])
         return choice, corpora.load_corpus(choice), info.prompt
-    upload = st.file_uploader(
+    upload = file_upload(
         t("training.upload", mb=TRAIN_MAX_CORPUS_BYTES // 1_000_000),
         type=["txt"],
         key="train_upload",
+        max_upload_size=TRAIN_MAX_CORPUS_BYTES // 1_000_000,
         disabled=locked,
     )
     pasted = st.text_area(

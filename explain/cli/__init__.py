@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import pkgutil
 import sys
 
-from explain.cli.common import CliError, print_human
+from explain.cli.common import CliError, one_line, render
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other CLI error
-        print(f"error: {message}", file=sys.stderr)
+        print(one_line(message), file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -37,15 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        result = args.handler(args)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        output = render(args.handler(args), getattr(args, "json", False))
+    except (CliError, ValueError, RuntimeError, OSError) as exc:  # bad input, an unreadable file, a missing model
+        print(one_line(exc), file=sys.stderr)
         return 2
-    except (ValueError, RuntimeError) as exc:  # bad input or an unavailable model: its message says what to do
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if getattr(args, "json", False):
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print_human(result)
+    print(output)
     return 0

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.core import registry
 from explain.core.limits import LORA_MAX_STEPS
 from explain.finetune.data import PIZZA_FILE, read_dialogues, split_dialogues
 from explain.finetune.lora import FinetuneConfig, LoraFinetuner, compare_answers
@@ -29,6 +30,11 @@ def _progress(tuner, record) -> None:
 
 
 def run(args) -> dict:
+    if args.save:
+        try:
+            registry.check_trained_name(args.save)  # the app's one name rule, checked before any work
+        except ValueError as exc:
+            raise CliError(f"--save: {exc}") from None
     train, held_out = split_dialogues(_dialogues(args.data))
     config = FinetuneConfig(steps=args.steps, batch_size=args.batch_size, device=args.device, dtype=args.dtype)
     tuner = LoraFinetuner.create(config, train)

@@ -7,13 +7,11 @@ words, or of the lines of `--candidates FILE`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from explain.cli.common import CliError, add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
 from explain.core.limits import MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_QUERY_CHARS, MAX_TOP_K
-from explain.core.text_input import clean_text
+from explain.core.text_input import clean_text, read_text_file, valid_unicode
 from explain.embeddings.search import common_words, nearest_texts, parse_items, word_vectors
 from explain.embeddings.sentences import embed_texts
 from explain.embeddings.token_table import neighbours_in_vocabulary, query_vector
@@ -22,10 +20,7 @@ from explain.embeddings.token_table import neighbours_in_vocabulary, query_vecto
 def _candidates(path: str | None) -> list[str]:
     if path is None:
         return common_words()
-    file = Path(path)
-    if not file.is_file():
-        raise CliError(f"--candidates: no file '{path}'.")
-    raw = file.read_bytes()[:MAX_CANDIDATE_BYTES]
+    raw, _ = read_text_file(path, MAX_CANDIDATE_BYTES)
     items, dropped = parse_items(clean_text(raw, limit=MAX_CANDIDATE_BYTES).text, limit=MAX_CANDIDATES)
     if not items:
         raise CliError(f"--candidates: '{path}' has no non-empty lines.")
@@ -57,7 +52,7 @@ def _sentence_space(args, word: str) -> dict:
         "query": word,
         "space": "sentence",
         "model": encoder.name,
-        "candidates": args.candidates or "common words",
+        "candidates": valid_unicode(args.candidates or "common words"),
         "neighbours": [{"text": h.text, "score": round(h.score, 4)} for h in hits],
     }
 

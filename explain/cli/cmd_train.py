@@ -2,15 +2,15 @@
 
 Prints the parameter count, every training loss, the validation losses, the
 vocabulary size, a sample from the corpus's prompt and the training speed.
-`--save DIR` writes safetensors + config + tokenizer there (a bare name saves
-into the app's trained-models folder, so the pages list it as trained/<name>).
+`--save NAME` writes safetensors + config + tokenizer into the app's trained-models folder
+(the pages list it as trained/<name>); NAME follows the app's save-box rule and is checked
+before any training, so a bad name costs nothing and no path can leave that folder.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from explain.cli.common import CliError, add_json_flag, bounded_int
+from explain.core import registry
 from explain.core.limits import MAX_BATCH, TRAIN_MAX_STEPS
 from explain.training import corpora, tiny_gpt
 from explain.training.trainer import TrainConfig, trainer_for_text
@@ -20,16 +20,11 @@ def _prompt_for(label: str) -> str:
     return next((info.prompt for info in corpora.list_corpora() if info.name == label), "")
 
 
-def _save(trainer, target: str, meta: dict) -> str:
-    if "/" in target or "\\" in target or target.startswith("."):
-        return str(tiny_gpt.save(trainer.model, trainer.data.tokenizer, Path(target), meta))
-    try:
-        return tiny_gpt.save_trained(trainer.model, trainer.data.tokenizer, target, meta)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-
-
 def run(args) -> dict:
+    try:
+        save_name = registry.check_trained_name(args.save) if args.save is not None else None
+    except ValueError as exc:
+        raise CliError(f"--save: {exc}") from None
     try:
         label, text = corpora.resolve(args.corpus)
         model_cfg = tiny_gpt.preset(args.preset, **({"block_size": args.context} if args.context else {}))
@@ -60,9 +55,9 @@ def run(args) -> dict:
         "prompt": trainer.prompt,
         "tokens_per_s": round(speeds[-1], 1) if speeds else 0.0,
     }
-    if args.save:
+    if save_name:
         meta = {"corpus": label, "steps": state.step, "seed": args.seed, "val_losses": val_losses}
-        result["saved"] = _save(trainer, args.save, meta)
+        result["saved"] = tiny_gpt.save_trained(trainer.model, trainer.data.tokenizer, save_name, meta)
     return result
 
 
@@ -77,6 +72,6 @@ def register(subparsers) -> None:
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (try 100 to see the NaN guard)")
     parser.add_argument("--sample-tokens", type=bounded_int(1, 1000), default=120)
     parser.add_argument("--device", default=None, help="auto (default), cpu, cuda or mps")
-    parser.add_argument("--save", default=None, help="a folder path, or a bare name to save as trained/<name>")
+    parser.add_argument("--save", default=None, help="save as trained/<NAME>: 1-40 of a-z, 0-9, '-', '_'")
     add_json_flag(parser)
     parser.set_defaults(handler=run)

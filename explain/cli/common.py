@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from explain.core.text_input import require_text
+from explain.core.text_input import require_text, valid_unicode
 
 
 class CliError(Exception):
@@ -49,10 +49,29 @@ def bounded_float(low: float, high: float):
     return _bounded(float, "a number", low, high)
 
 
-def print_human(result: dict) -> None:
+def human_text(result: dict) -> str:
     """Readable output without --json: one "key: value" line per top-level field."""
+    lines = []
     for key, value in result.items():
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
             value = value if len(value) < 400 else value[:400] + " ..."
-        print(f"{key}: {value}")
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def render(result: dict, as_json: bool) -> str:
+    """The text a command prints: strict JSON (never NaN) or readable lines, always encodable as UTF-8."""
+    try:
+        line = json.dumps(result, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise CliError(
+            "The result holds NaN or infinity: the model's files may be corrupt. "
+            "Delete the cache folder (see `models`) and run again."
+        ) from None
+    return valid_unicode(line if as_json else human_text(result))
+
+
+def one_line(exc: BaseException | str) -> str:
+    """An error message as one printable line: 'error: ...'."""
+    return "error: " + valid_unicode(" ".join(str(exc).split()))[:1000]

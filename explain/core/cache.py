@@ -4,12 +4,15 @@ The one cache helper of the app: the UMAP layouts, the sentence vectors of the c
 the analyses of each model go through here. A file on disk is trusted only when it loads, has
 the expected shape and holds finite numbers that are not all zero; anything else is recomputed
 and replaced atomically (write to a temporary name, then rename), so a second process never reads
-half a file. Leaves out expiry by time and the cache folder itself (see `core/paths.py`).
+half a file; temporaries left by a killed writer are removed (`remove_leftovers`). Leaves out expiry
+by time and the cache folder itself (see `core/paths.py`).
 """
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -72,10 +75,41 @@ def load_array(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:
 
 
 def save_array(path: Path, array: np.ndarray) -> None:
-    """Save atomically: a reader sees the old file or the whole new one, never half of it."""
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npy")
+    """Save atomically: a reader sees the old file or the whole new one, never half of it.
+
+    The temporary file is named after the writing process, so one left by a killed writer is removed here.
+    """
+    remove_leftovers(path.parent, f"{path.name}.tmp-")
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}.npy")
     np.save(tmp, array)
     os.replace(tmp, path)
+
+
+def _writer_alive(pid_text: str) -> bool:
+    """True when `pid_text` names a running process ('123'); False for a dead one or no pid at all."""
+    if not pid_text.isdigit() or not 0 < int(pid_text) < 2**22:  # Linux's largest pid is 2**22
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path, prefix: str) -> int:
+    """Delete the files or folders `<prefix><pid>-...` in `folder` whose writer is gone (killed mid-write).
+
+    Writers in this app name what they have not finished after their pid; a live writer's work is kept.
+    """
+    removed = 0
+    for path in folder.glob(f"{glob.escape(prefix)}*"):
+        if _writer_alive(path.name[len(prefix) :].split("-", 1)[0]):
+            continue
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def cached_array(path: Path, shape: tuple[int, ...], compute: Callable[[], np.ndarray]) -> tuple[np.ndarray, str]:

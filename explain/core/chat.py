@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from explain.core.limits import MAX_REPLY_TOKENS
+from explain.core.limits import MAX_CONTEXT_TOKENS, MAX_REPLY_TOKENS
 from explain.core.loading import LoadedModel
 
 
@@ -21,10 +21,19 @@ def chat_ids(lm: LoadedModel, messages: list[dict[str, str]]) -> list[int]:
     return list(lm.tokenizer(rendered, add_special_tokens=False)["input_ids"])
 
 
+def fed_ids(ids: list[int], max_new_tokens: int) -> list[int]:
+    """The prompt ids the model is fed: the last ones, so prompt + reply fit in MAX_CONTEXT_TOKENS.
+
+    >>> len(fed_ids(list(range(5000)), 200)) == MAX_CONTEXT_TOKENS - 200
+    True
+    """
+    return ids[-max(1, MAX_CONTEXT_TOKENS - max_new_tokens) :]
+
+
 def greedy_reply(lm: LoadedModel, messages: list[dict[str, str]], max_new_tokens: int = 60) -> str:
     """The model's most likely reply (greedy decoding, so the same question gets the same answer)."""
-    ids = torch.tensor([chat_ids(lm, messages)], device=lm.device)
     limit = max(1, min(max_new_tokens, MAX_REPLY_TOKENS))
+    ids = torch.tensor([fed_ids(chat_ids(lm, messages), limit)], device=lm.device)
     with lm.lock, torch.inference_mode():
         out = lm.model.generate(
             ids,
@@ -47,6 +56,6 @@ def stream_reply(lm: LoadedModel, messages: list[dict[str, str]], config, max_ne
     `sampling.SamplingConfig`), ending at the end-of-turn token or after at most MAX_REPLY_TOKENS."""
     from explain.core.generation import stream, text_deltas
 
-    ids = chat_ids(lm, messages)
     limit = max(1, min(max_new_tokens, MAX_REPLY_TOKENS))
+    ids = fed_ids(chat_ids(lm, messages), limit)
     yield from text_deltas(lm, stream(lm, ids, config, limit))

@@ -8,11 +8,16 @@ meaning (pages pass them in).
 from __future__ import annotations
 
 import html
+import re
 
 # Qualitative palette readable by colour-blind viewers (Okabe-Ito, lightened for backgrounds).
 CHIP_COLOURS = ["#cfe8ff", "#ffe3b3", "#c9f0e1", "#f9d0e4", "#fff3a6", "#d6d1f5", "#ffd2c2", "#d9ead3"]
 
 _VISIBLE = {" ": "·", "\n": "↵", "\t": "→", "\r": "␍"}
+# Every ASCII mark Markdown (with GFM and Streamlit's extensions) gives a meaning to, but < > & (escape() takes them):
+# links and images ([x](u), ![x](u)), emphasis, code, headings, lists, tables, maths ($), Streamlit's
+# :colour[...] and :icon:, and the autolinks of bare URLs (https://...) and e-mail addresses (@).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:@=^])")  # not quotes: escape() makes them entities
 
 
 def visible(token_text: str) -> str:
@@ -25,6 +30,27 @@ def visible(token_text: str) -> str:
 def escape(text: str) -> str:
     """HTML-escape user text, quotes included: '<b>' -> '&lt;b&gt;'."""
     return html.escape(text, quote=True)
+
+
+def literal(text: str) -> str:
+    """User or model text for st.markdown (and st.info, st.warning, captions...), shown as typed.
+
+    HTML escaped and every Markdown mark backslashed, so no link, image or formatting the app did not
+    write can reach a page: '[x](https://e.vil)' shows as typed, and is not a link.
+    >>> literal("![t](u)")
+    '\\\\!\\\\[t\\\\]\\\\(u\\\\)'
+    """
+    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text))  # backslashes first: entities stay whole
+
+
+def code_span(token_text: str) -> str:
+    """A token as inline Markdown code, whitespace visible; a backtick cannot close it early.
+
+    Markdown shows a code span's content as it is (no links, no HTML), so nothing else needs escaping.
+    >>> code_span("a`b ")
+    '`aˋb·`'
+    """
+    return "`" + visible(token_text).replace("`", "ˋ") + "`"
 
 
 def plot_text(text: str) -> str:

@@ -3,12 +3,15 @@
 Dequantizing the GGUF costs ~20 s per process (mostly parsing its metadata);
 reloading the safetensors copy takes ~1 s. The copy lives in the cache folder,
 is written to a temporary folder and renamed into place (never half-written),
-and carries a manifest of file sizes, so a partial or corrupt copy is detected
-and rebuilt instead of crashing. Leaves out choosing device and dtype.
+and carries a manifest of file sizes and SHA-256 checksums, so a partial or corrupt
+copy (even one overwritten at the same size) is detected and rebuilt instead of
+served. A temporary folder left by a killed conversion is removed at the next start.
+Leaves out choosing device and dtype.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from explain.core.cache import remove_leftovers
 from explain.core.paths import cache_subdir
 
 MANIFEST = "llm-explainer-manifest.json"
@@ -29,14 +33,22 @@ def converted_dir(name: str) -> Path:
     return cache_subdir("models") / name
 
 
+def checksum(path: Path) -> str:
+    """SHA-256 of a file, read in 4 MB blocks (about 1 s for SmolLM2's 540 MB of weights)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def is_complete(folder: Path, source: Path) -> bool:
-    """True when `folder` holds a finished conversion of `source`, every file at its recorded size."""
+    """True when `folder` holds a finished conversion of `source`, every file at its recorded size and checksum."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if manifest["source_size"] != source.stat().st_size:
+        if manifest["source_size"] != source.stat().st_size or set(manifest["sha256"]) != set(manifest["files"]):
             return False
-        return all((folder / f).stat().st_size == size for f, size in manifest["files"].items())
-    except (OSError, ValueError, KeyError, TypeError):
+        if any((folder / f).stat().st_size != size for f, size in manifest["files"].items()):
+            return False
+        return all(checksum(folder / f) == digest for f, digest in manifest["sha256"].items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
@@ -56,8 +68,15 @@ def _convert(source: Path, target: Path) -> None:
         del model.config.quantization_config
     model.save_pretrained(target, safe_serialization=True)
     tokenizer.save_pretrained(target)
-    files = {p.name: p.stat().st_size for p in target.iterdir() if p.is_file()}
-    manifest = {"source": str(source), "source_size": source.stat().st_size, "files": files}
+    write_manifest(target, source)
+
+
+def write_manifest(target: Path, source: Path) -> None:
+    """Record the size and SHA-256 of every file in `target`, converted from `source`."""
+    paths = [p for p in target.iterdir() if p.is_file() and p.name != MANIFEST]
+    files = {p.name: p.stat().st_size for p in paths}
+    digests = {p.name: checksum(p) for p in paths}
+    manifest = {"source": str(source), "source_size": source.stat().st_size, "files": files, "sha256": digests}
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
@@ -89,10 +108,11 @@ def _run_with_progress(work: Callable[[], None], progress: Progress | None) -> N
 def ensure_converted(name: str, source: Path, progress: Progress | None = None) -> Path:
     """The folder of a complete safetensors copy of `source`, converting it first if needed."""
     target = converted_dir(name)
+    remove_leftovers(target.parent, f"{target.name}.partial-")
     if is_complete(target, source):
         return target
     shutil.rmtree(target, ignore_errors=True)
-    staging = target.with_name(f"{target.name}.partial-{time.time_ns()}")
+    staging = target.with_name(f"{target.name}.partial-{os.getpid()}-{time.time_ns()}")
     try:
         _run_with_progress(lambda: _convert(source, staging), progress)
         try:

@@ -22,6 +22,8 @@ MAX_IDS = 2_000  # ids accepted in one pasted list
 MAX_BYTE_ROWS = 200  # characters listed in the UTF-8 table
 BPE_MAX_CORPUS_BYTES = 1_000_000  # pasted or uploaded training text is cut to 1 MB (UTF-8 bytes)
 MAX_MERGES = 2_000  # merges one training run may ask for
+BPE_MAX_WORD_CHARS = 100  # a longer run without spaces is cut into pieces this long (one 200 KB "word" took 39 s)
+BPE_TIME_LIMIT_S = 20.0  # our step-by-step merge loop stops after this long, on the page and in the CLI
 
 # Embeddings
 MAX_MAP_TOKENS = 10_000  # the largest map the page offers
@@ -39,6 +41,7 @@ MAX_CHUNKS = 2_000  # chunks indexed at once (about 1 MB of text)
 CHUNK_CHARS = 500  # a chunk's length at most, in characters
 MAX_K = 8  # chunks retrieved at most
 MAX_QUESTION_CHARS = 500  # a question longer than this is cut
+MAX_RAG_CONTEXT_TOKENS = 768  # retrieved text pasted into the prompt, in tokens (500 emoji are ~2,000 tokens)
 
 # Attention
 MAX_VIEW_TOKENS = 64  # tokens the heatmap and head view draw (the grid uses every analysed token)

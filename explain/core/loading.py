@@ -9,7 +9,6 @@ running the model (see `core/analysis.py`).
 from __future__ import annotations
 
 import os
-import re
 import socket
 import threading
 import time
@@ -92,7 +91,7 @@ def _load_smollm2(dtype: torch.dtype, progress: gguf_cache.Progress | None) -> t
     raise AssertionError("unreachable")
 
 
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[A-Za-z0-9][\w.\-]{0,95})?$")
+HUB_ID = registry.HUB_ID
 
 
 def hub_reachable(timeout: float = 2.0) -> bool:
@@ -121,14 +120,14 @@ def _load_hub(model_id: str, kind: str, dtype: torch.dtype) -> tuple[Any, Any, s
             f"({registry.DEFAULT_CAUSAL_LM}, {registry.DEFAULT_ENCODER}) or an id like 'gpt2'."
         )
     try:
-        model, tokenizer = _from_folder(model_id, kind, dtype, local_only=True)
+        model, tokenizer = _from_folder(registry.hub_folder(model_id, local_only=True), kind, dtype, local_only=True)
         return model, tokenizer, f"Hugging Face cache ({model_id})"
     except Exception:
         pass
     try:
         if not hub_reachable():
             raise ConnectionError("offline")
-        model, tokenizer = _from_folder(model_id, kind, dtype, local_only=False)
+        model, tokenizer = _from_folder(registry.hub_folder(model_id, local_only=False), kind, dtype, local_only=True)
         return model, tokenizer, f"Hugging Face Hub ({model_id})"
     except Exception as exc:
         raise ModelUnavailable(
@@ -139,13 +138,32 @@ def _load_hub(model_id: str, kind: str, dtype: torch.dtype) -> tuple[Any, Any, s
         ) from None
 
 
+def _load_local(name: str, folder, kind: str, dtype: torch.dtype) -> tuple[Any, Any, str]:
+    """A model folder of this machine (MiniLM, a trained model); any failure is one ModelUnavailable
+    that names the model, never the folder, so a message cannot tell a visitor which paths exist."""
+    try:
+        model, tokenizer = _from_folder(str(folder), kind, dtype, local_only=True)
+    except Exception as exc:  # no safetensors, a damaged config or tokenizer: OSError, ValueError, ...
+        raise ModelUnavailable(
+            f"'{name[:60]}' cannot be loaded: its files are missing or damaged ({type(exc).__name__}). "
+            "Save it again from the Training page, or pick another model."
+        ) from None
+    return model, tokenizer, str(folder)
+
+
+def _check_finite(name: str, model: Any) -> None:
+    """Refuse weights holding NaN or infinity (a corrupt file): they would print garbage tokens and NaN."""
+    if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+        raise ModelUnavailable(f"'{name[:60]}' has weights that are not finite numbers: its files are damaged.")
+
+
 def _load_weights(name: str, kind: str, dtype: torch.dtype, progress) -> tuple[Any, Any, str]:
     if name == registry.DEFAULT_CAUSAL_LM:
         return _load_smollm2(dtype, progress)
     folder = registry.local_folder(name)
     if folder is None:
         return _load_hub(name, kind, dtype)
-    return (*_from_folder(str(folder), kind, dtype, local_only=True), str(folder))
+    return _load_local(name, folder, kind, dtype)
 
 
 def kind_of(name: str) -> str:
@@ -166,6 +184,7 @@ def load_model(
     resolved_dtype = pick_dtype(resolved_device, dtype)
     start = time.perf_counter()
     model, tokenizer, source = _load_weights(name, kind, resolved_dtype, progress)
+    _check_finite(name, model)
     model = model.to(resolved_device).eval()
     model.requires_grad_(False)
     return LoadedModel(

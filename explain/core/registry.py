@@ -19,6 +19,7 @@ DEFAULT_CAUSAL_LM = "smollm2-135m"
 DEFAULT_ENCODER = "minilm-l6"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 TRAINED_PREFIX = "trained/"
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[A-Za-z0-9][\w.\-]{0,95})?$")  # 'gpt2', 'Qwen/Qwen2.5-0.5B'
 TRAINED_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")  # one rule to save and to load: no '/', no '..'
 
 
@@ -108,6 +109,20 @@ def local_folder(name: str, progress: gguf_cache.Progress | None = None) -> Path
     if name.startswith(TRAINED_PREFIX):
         return trained_folder(name)
     return None
+
+
+def hub_folder(model_id: str, local_only: bool = True) -> str:
+    """The folder of Hugging Face model `model_id` inside the Hugging Face cache (downloaded first
+    unless `local_only`): never a folder of the working directory that happens to share the id's name."""
+    if not HUB_ID.match(model_id) or ".." in model_id:
+        raise ModelUnavailable(
+            f"'{model_id[:100]}' is not a model name: use a built-in name "
+            f"({DEFAULT_CAUSAL_LM}, {DEFAULT_ENCODER}) or a Hugging Face id like 'gpt2'."
+        )
+    from huggingface_hub import snapshot_download
+
+    patterns = ["*.json", "*.safetensors", "*.txt", "*.model", "*.tiktoken"]  # no pickles, no code
+    return snapshot_download(model_id, local_files_only=local_only, allow_patterns=patterns)
 
 
 def trained_model_names() -> list[str]:

@@ -1,16 +1,20 @@
 """Turning whatever a user pastes into text the models can take, with the bound said.
 
-Covers control characters, over-long text and empty text. Leaves out tokenization.
+Covers control characters, lone surrogates (invalid UTF-8 in a command-line argument arrives as
+them), over-long text and empty text. Leaves out tokenization.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from explain.core.limits import MAX_TEXT_CHARS
 
 _KEEP_CONTROLS = {"\n", "\t"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class EmptyTextError(ValueError):
@@ -26,6 +30,18 @@ class CleanText:
     limit: int  # the bound that applied
 
 
+def valid_unicode(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD, so it can always be encoded as UTF-8.
+
+    Python hands invalid UTF-8 bytes of argv to us as surrogates ('\\udcff'); JSON can carry them too.
+    >>> valid_unicode("a\\udcffb")
+    'a\ufffdb'
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")  # a split pair rejoins
+
+
 def clean_text(raw: str | bytes, limit: int = MAX_TEXT_CHARS) -> CleanText:
     """Normalise user text: decode bytes, drop control characters, cut to `limit`.
 
@@ -36,6 +52,7 @@ def clean_text(raw: str | bytes, limit: int = MAX_TEXT_CHARS) -> CleanText:
     """
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", errors="replace")
+    raw = valid_unicode(raw)
     kept = [ch for ch in raw if ch in _KEEP_CONTROLS or unicodedata.category(ch) != "Cc"]
     text = "".join(kept)
     removed = len(raw) - len(text)
@@ -55,3 +72,31 @@ def require_text(raw: str | bytes, limit: int = MAX_TEXT_CHARS) -> CleanText:
     cleaned = clean_text(raw, limit)
     require_nonempty(cleaned.text)
     return cleaned
+
+
+class TextFileError(ValueError):
+    """A file a command was told to read that is missing, not a regular file, binary or not UTF-8."""
+
+
+def read_text_file(path: str | Path, max_bytes: int) -> tuple[str, bool]:
+    """(text, truncated): at most `max_bytes` of a UTF-8 text file, never more read from disk.
+
+    The one way a command-line flag reads a file. Refuses what is not a regular file (a folder,
+    /dev/zero, a pipe) and binaries (a NUL byte: /proc/self/environ, images, executables); a
+    character cut by the bound is dropped. The message names the file as it was given.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise TextFileError(f"No text file at '{valid_unicode(str(path))[:200]}'.")
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    truncated = len(data) > max_bytes
+    data = data[:max_bytes]
+    if b"\x00" in data:
+        raise TextFileError(f"'{valid_unicode(path.name)[:80]}' is not a text file (it holds NUL bytes).")
+    try:
+        return data.decode("utf-8-sig"), truncated
+    except UnicodeDecodeError as exc:
+        if truncated and exc.start >= len(data) - 3:  # only the last character was cut in half
+            return data[: exc.start].decode("utf-8-sig"), truncated
+        raise TextFileError(f"'{valid_unicode(path.name)[:80]}' is not UTF-8 text: save it as UTF-8.") from None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from explain.core.limits import CHUNK_CHARS, MAX_UPLOAD_BYTES
-from explain.core.text_input import clean_text
+from explain.core.text_input import TextFileError, clean_text, read_text_file
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".markdown")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -56,11 +56,13 @@ def check_upload(name: str, data: bytes) -> str:
 
 def read_document(path: Path) -> str:
     """`check_upload` for a file on disk (the CLI's --docs); a missing file is an UploadError too."""
-    if not path.is_file():
-        raise UploadError(f"'{path}' is not a file.")
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise UploadError(f"'{path.name}' is {path.stat().st_size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes.")
-    return check_upload(path.name, path.read_bytes())
+    try:
+        text, truncated = read_text_file(path, MAX_UPLOAD_BYTES)
+    except TextFileError as exc:
+        raise UploadError(str(exc)) from None
+    if truncated:
+        raise UploadError(f"'{path.name[:80]}' is over {MAX_UPLOAD_BYTES:,} bytes, the limit.")
+    return check_upload(path.name, text.encode("utf-8"))
 
 
 def _sections(text: str) -> list[tuple[str, list[str]]]:

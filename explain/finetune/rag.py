@@ -19,7 +19,14 @@ import time
 from dataclasses import dataclass
 
 from explain.core.chat import chat_ids, greedy_reply
-from explain.core.limits import CHUNK_CHARS, MAX_CHUNKS, MAX_DOCUMENTS, MAX_K, MAX_QUESTION_CHARS
+from explain.core.limits import (
+    CHUNK_CHARS,
+    MAX_CHUNKS,
+    MAX_DOCUMENTS,
+    MAX_K,
+    MAX_QUESTION_CHARS,
+    MAX_RAG_CONTEXT_TOKENS,
+)
 from explain.core.loading import LoadedModel
 from explain.core.paths import ASSETS
 from explain.embeddings.chunking import Chunk, UploadError, chunk_text
@@ -74,9 +81,30 @@ def retrieve(encoder: LoadedModel, rag: Collection, question: str, k: int = 3) -
     return [Retrieved(m.item, m.score) for m in matches]
 
 
-def build_messages(question: str, retrieved: list[Retrieved]) -> list[dict]:
-    """The chat messages with the retrieved chunks pasted above the question (one user turn)."""
-    context = "\n\n".join(f"[{i}] {r.chunk.text}" for i, r in enumerate(retrieved, 1))
+def fit_context(lm: LoadedModel, texts: list[str], budget: int = MAX_RAG_CONTEXT_TOKENS) -> list[str]:
+    """`texts` cut so that together they hold at most `budget` tokens of `lm`, earlier ones kept whole first.
+
+    A chunk's length is bounded in characters, but 500 emoji or CJK characters are thousands of tokens:
+    the prompt is bounded in what the model pays for.
+    """
+    kept = []
+    for text in texts:
+        ids = lm.tokenizer(text, add_special_tokens=False)["input_ids"]
+        if len(ids) > budget:
+            text = lm.tokenizer.decode(ids[:budget]).rstrip("\ufffd") + " …"
+        kept.append(text)
+        budget -= min(len(ids), budget)
+        if budget <= 0:
+            break
+    return kept
+
+
+def build_messages(question: str, retrieved: list[Retrieved], lm: LoadedModel | None = None) -> list[dict]:
+    """The chat messages with the retrieved chunks pasted above the question (one user turn);
+    with `lm`, the chunks are cut to MAX_RAG_CONTEXT_TOKENS of its tokens."""
+    texts = [r.chunk.text for r in retrieved]
+    texts = fit_context(lm, texts) if lm is not None else texts
+    context = "\n\n".join(f"[{i}] {text}" for i, text in enumerate(texts, 1))
     content = f"{INSTRUCTION}\n\nContext:\n{context}\n\nQuestion: {question[:MAX_QUESTION_CHARS]}"
     return [{"role": "user", "content": content}]
 
@@ -97,7 +125,7 @@ def answer(
     t0 = time.perf_counter()
     retrieved = retrieve(encoder, rag, question, k)
     t1 = time.perf_counter()
-    messages = build_messages(question, retrieved)
+    messages = build_messages(question, retrieved, lm)
     with_context = greedy_reply(lm, messages, max_new_tokens)
     t2 = time.perf_counter()
     without = greedy_reply(lm, [{"role": "user", "content": question[:MAX_QUESTION_CHARS]}], max_new_tokens)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explain.core.analysis import top_ids
 from explain.core.display import plot_text, visible
 from explain.core.numbers import fmt_number
 from explain.core.sampling import Shaped
@@ -25,7 +26,7 @@ def distribution_figure(
     """Horizontal bars for the k most likely tokens: the model's own probability (grey) and the shaped one,
     blue when kept, vermillion when cut by top-k / top-p. `names` gives the legend words
     ("model", "kept", "dropped"); `labels` maps token id -> decoded text."""
-    order = np.argsort(-model_probs, kind="stable")[:k][::-1]  # most likely at the top
+    order = top_ids(model_probs, k)[::-1]  # most likely at the top
     y = [f"{plot_text(visible(labels[int(i)]))}  ({int(i)})" for i in order]
     colours = [KEPT if shaped.kept[i] else DROPPED for i in order]
     fig = go.Figure()

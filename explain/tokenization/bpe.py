@@ -16,15 +16,18 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from explain.core.limits import BPE_MAX_CORPUS_BYTES
+from explain.core.limits import BPE_MAX_CORPUS_BYTES, BPE_MAX_WORD_CHARS, BPE_TIME_LIMIT_S
 from explain.core.paths import ASSETS
+from explain.core.text_input import clean_text
 
-STEP_TIME_LIMIT_S = 20.0  # the page's step-by-step loop stops after this long (the oracle has no limit)
+STEP_TIME_LIMIT_S = BPE_TIME_LIMIT_S  # the step-by-step loop stops after this long (page and CLI)
+_LONG_RUN = re.compile(rf"(\S{{{BPE_MAX_WORD_CHARS}}})(?=\S)")  # a run of spaceless characters that long
 CORPORA = {  # built-in corpora: name -> file in assets/tokenization/
     "sennrich": "corpus_sennrich.txt",
     "english": "corpus_english.txt",
@@ -53,10 +56,18 @@ def load_corpus(name: str) -> str:
 
 
 def bound_corpus(raw: str | bytes, limit: int = BPE_MAX_CORPUS_BYTES) -> tuple[str, bool]:
-    """(text, truncated): text cut to at most `limit` UTF-8 bytes, never inside a character."""
+    """(text, truncated): text cut to at most `limit` UTF-8 bytes, never inside a character, cleaned
+    (no NUL or other control characters), and no run without spaces longer than BPE_MAX_WORD_CHARS.
+
+    Both trainers are slow on one giant word (the pairs of a 200 KB word are all distinct), so such a
+    run is cut into pieces with a space, and both see the same text:
+    >>> bound_corpus("a" * 250)[0].count(" ")
+    2
+    """
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     truncated = len(data) > limit
-    return data[:limit].decode("utf-8", errors="ignore" if truncated else "replace"), truncated
+    text = clean_text(data[:limit].decode("utf-8", errors="ignore" if truncated else "replace"), limit).text
+    return _LONG_RUN.sub(r"\1 ", text), truncated
 
 
 def _byte_level():

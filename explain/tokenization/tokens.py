@@ -99,9 +99,9 @@ class HFTokenizer:
 
 
 def _hf_tokenizer_folder(name: str) -> str:
-    """The local folder of a built-in or trained model, else `name` itself (a Hugging Face id)."""
+    """The local folder of a built-in or trained model, else of a Hugging Face id in its cache."""
     folder = registry.local_folder(name)
-    return str(folder) if folder else name
+    return str(folder) if folder else registry.hub_folder(name)
 
 
 @lru_cache(maxsize=16)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from explain.core.limits import MIN_CORPUS_CHARS, TRAIN_MAX_CORPUS_BYTES
 from explain.core.paths import ASSETS
+from explain.core.text_input import TextFileError
+from explain.core.text_input import read_text_file as core_read_text_file
 
 CORPORA_DIR = ASSETS / "corpora"
 VAL_FRACTION = 0.1  # the last 10 % of a text is kept for validation, never trained on
@@ -99,14 +101,13 @@ def validate_text(raw: str | bytes, max_bytes: int = TRAIN_MAX_CORPUS_BYTES, min
 
 def read_text_file(path: str | Path) -> str:
     """A user's text file, validated like pasted text (the size is checked before reading it all)."""
-    path = Path(path)
-    if not path.is_file():
-        raise CorpusError("unknown", f"No such file: {path}.")
-    if path.stat().st_size > TRAIN_MAX_CORPUS_BYTES:
-        raise CorpusError(
-            "too_large", f"{path.name} is {path.stat().st_size:,} bytes; the limit is {TRAIN_MAX_CORPUS_BYTES:,}."
-        )
-    return validate_text(path.read_bytes())
+    try:
+        text, truncated = core_read_text_file(path, TRAIN_MAX_CORPUS_BYTES)
+    except TextFileError as exc:
+        raise CorpusError("binary" if Path(path).is_file() else "unknown", str(exc)) from None
+    if truncated:
+        raise CorpusError("too_large", f"{Path(path).name} is over {TRAIN_MAX_CORPUS_BYTES:,} bytes, the limit.")
+    return validate_text(text)
 
 
 def resolve(name_or_path: str) -> tuple[str, str]:

@@ -148,8 +148,8 @@ def test_bpe_stepper_tokenizes_like_tokenizers_with_the_same_merges():
 
 
 def test_bpe_corpus_is_bounded_without_breaking_characters():
-    text, truncated = bpe.bound_corpus("è" * 600_000)  # 1.2 MB
-    assert truncated and len(text.encode("utf-8")) == BPE_MAX_CORPUS_BYTES and set(text) == {"è"}
+    text, truncated = bpe.bound_corpus("èè " * 250_000 + "è")  # 1.25 MB; the cut falls after an 'è'
+    assert truncated and len(text.encode("utf-8")) == BPE_MAX_CORPUS_BYTES and set(text) == {"è", " "}
     assert bpe.bound_corpus("small") == ("small", False)
 
 

@@ -259,10 +259,11 @@ def test_cli_train_and_corpora(tmp_path, capsys):
     assert main(["corpora", "--json"]) == 0
     assert {c["name"] for c in json.loads(capsys.readouterr().out)["corpora"]} >= {"toy", "pizza", "explainer"}
     args = ["train", "--corpus", "toy", "--steps", "5", "--context", "32", "--batch-size", "8", "--json"]
-    assert main([*args, "--save", str(tmp_path / "cli")]) == 0
+    assert main([*args, "--save", "test-cli"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"params", "losses", "val_losses", "vocab_size", "sample", "tokens_per_s"} <= set(out)
-    assert len(out["losses"]) == 5 and (tmp_path / "cli" / "model.safetensors").is_file()
+    assert len(out["losses"]) == 5 and out["saved"] == "trained/test-cli"
+    assert (registry.trained_models_dir() / "test-cli" / "model.safetensors").is_file()
     own = tmp_path / "own.txt"
     own.write_text("hello there, how are you? " * 100, encoding="utf-8")
     assert main(["train", "--corpus", str(own), "--steps", "2", "--context", "16", "--json"]) == 0
