@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import literal
 from explain.core.jobs import BackgroundJob
+from explain.core.limits import DISTILL_MAX_STEPS, DISTILL_MIN_STEPS
 from explain.finetune import distill
 from explain.finetune.figures import distill_figure
 from explain.training import tiny_gpt
@@ -47,8 +48,8 @@ def texts_section() -> None:
 
 def run_button() -> None:
     """The steps slider and the button: a cached result shows at once, else a background job starts."""
-    bind("distill_steps", 300, cast=int)
-    st.slider(t("finetune.di_steps"), 50, 1000, step=50, key="distill_steps")
+    bind("distill_steps", 300, cast=int, low=DISTILL_MIN_STEPS, high=DISTILL_MAX_STEPS)
+    st.slider(t("finetune.di_steps"), DISTILL_MIN_STEPS, DISTILL_MAX_STEPS, step=50, key="distill_steps")
     if not st.button(t("finetune.di_run"), key="distill_run", type="primary", disabled=jobs.active(JOB_KEY)):
         return
     steps = int(st.session_state["distill_steps"])
@@ -69,7 +70,7 @@ def draw(job: BackgroundJob) -> None:
     elif view.active:
         st.progress(min(view.step / max(view.total, 1), 1.0), text=t("finetune.di_training"))
     elif view.status == "error":
-        st.error(t("common.error", detail=escape(view.message)[:300]))
+        st.error(t("common.error", detail=literal(view.message[:300])))
     elif view.status == "finished":
         _results()[st.session_state[STEPS_KEY]] = st.session_state[RESULT_KEY] = view.values["result"]
         st.session_state.pop(JOB_KEY, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import escape, literal
 from explain.core.jobs import BackgroundJob, JobView
 from explain.core.limits import MAX_JOB_SECONDS
 from explain.training import figures as plots
@@ -59,7 +59,7 @@ def status_message(view: JobView) -> None:
     elif view.status == "diverged" and last is not None:
         st.error(t("training.status_diverged", step=last.step, loss=num(last.loss, ".3g"), lr=num(last.lr, ".3g")))
     elif view.status == "error":
-        st.error(t("training.status_error", detail=escape(view.message)[:300]))
+        st.error(t("training.status_error", detail=literal(view.message[:300])))
     elif view.status in ("finished", "stopped", "stale", "timeout", "paused", "running", "new"):
         text = t(f"training.status_{view.status}", step=view.step, max_steps=view.total, minutes=MAX_JOB_SECONDS // 60)
         (st.success if view.status == "finished" else st.info)(text)
@@ -197,7 +197,7 @@ def keep_section(run: BackgroundJob | None) -> None:
                 saved = tiny_gpt.save_trained(trainer.model, trainer.data.tokenizer, name, meta)
             st.success(t("training.saved", name=saved))
         except ValueError as exc:
-            st.warning(t("training.bad_name", detail=escape(str(exc))))
+            st.warning(t("training.bad_name", detail=literal(str(exc))))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -72,6 +72,9 @@ MAX_CHAR_VOCAB = 512  # distinct characters kept as tokens; rarer ones become <u
 LORA_MAX_STEPS = 400  # bound on one run's steps (the page and the CLI say it)
 MAX_DATA_BYTES = 1_000_000  # bound on a dialogue file
 
+DISTILL_MIN_STEPS = 50  # the distillation slider's range, also read from a shared link
+DISTILL_MAX_STEPS = 1_000
+
 # Background jobs
 MAX_JOB_SECONDS = 30 * 60  # a job never holds a slot longer than this, paused or not
 MAX_RUNS_BOUND = 16  # LLM_EXPLAINER_MAX_TRAINING_RUNS is clamped to 1..this

@@ -13,6 +13,7 @@ import torch
 
 from explain.core.limits import MAX_DATA_BYTES
 from explain.core.paths import ASSETS
+from explain.core.text_input import read_text_file, valid_unicode
 
 PIZZA_FILE = ASSETS / "pizza" / "dialogues.jsonl"
 HELDOUT_EVERY = 5  # every 5th dialogue (index 4, 9, ...) is held out: never trained on
@@ -25,23 +26,36 @@ def read_dialogues(path: Path = PIZZA_FILE) -> list[list[dict]]:
     Raises ValueError with the line number for anything else (bad JSON, an unknown role,
     a dialogue that never lets the assistant speak).
     """
-    if path.stat().st_size > MAX_DATA_BYTES:
-        raise ValueError(f"{path.name} is over {MAX_DATA_BYTES:,} bytes; use a smaller dialogue file.")
+    text, truncated = read_text_file(path, MAX_DATA_BYTES)  # TextFileError (a ValueError) for binaries
+    if truncated:
+        raise ValueError(f"{Path(path).name} is over {MAX_DATA_BYTES:,} bytes; use a smaller dialogue file.")
     dialogues = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            messages = json.loads(line)["messages"]
-        except (ValueError, KeyError, TypeError):
-            raise ValueError(f'{path.name} line {number}: expected {{"messages": [...]}} JSON.') from None
-        roles = {m.get("role") for m in messages if isinstance(m, dict)}
-        if not roles <= {"system", "user", "assistant"} or "assistant" not in roles:
-            raise ValueError(f"{path.name} line {number}: roles must be user/assistant, with one assistant turn.")
-        dialogues.append([{"role": m["role"], "content": str(m["content"])} for m in messages])
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            dialogues.append(_dialogue(line, f"{Path(path).name} line {number}"))
     if not dialogues:
-        raise ValueError(f"{path.name} holds no dialogues.")
+        raise ValueError(f"{Path(path).name} holds no dialogues.")
     return dialogues
+
+
+def _dialogue(line: str, where: str) -> list[dict]:
+    """One JSONL line as [{"role", "content"}]: roles known, an assistant turn, every content a string.
+
+    A number or null as content is refused (it would train on "5" or "None"); lone surrogates
+    (\\ud800 escapes) become U+FFFD, so the tokenizer never meets text it cannot encode.
+    """
+    try:
+        messages = json.loads(line)["messages"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(f'{where}: expected {{"messages": [...]}} JSON.') from None
+    if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+        raise ValueError(f'{where}: "messages" must be a list of {{"role", "content"}} objects.')
+    roles = {m.get("role") for m in messages}
+    if not roles <= {"system", "user", "assistant"} or "assistant" not in roles:
+        raise ValueError(f"{where}: roles must be user/assistant, with one assistant turn.")
+    if not all(isinstance(m.get("content"), str) and m["content"].strip() for m in messages):
+        raise ValueError(f'{where}: every message needs its text as a non-empty string in "content".')
+    return [{"role": m["role"], "content": valid_unicode(m["content"])} for m in messages]
 
 
 def split_dialogues(dialogues: list) -> tuple[list, list]:

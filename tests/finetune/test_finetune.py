@@ -39,12 +39,31 @@ def test_only_assistant_tokens_are_labelled(smollm):
         ('{"text": "hi"}', "expected"),
         ('{"messages": [{"role": "user", "content": "x"}]}', "assistant"),
         ("{", "line 1"),
+        ('{"messages": [{"role": "user", "content": 5}, {"role": "assistant", "content": "x"}]}', "string"),
+        ('{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": null}]}', "string"),
+        ('{"messages": "not a list"}', "list"),
     ],
 )
 def test_bad_dialogue_files_say_which_line(tmp_path, line, message):
     path = tmp_path / "d.jsonl"
     path.write_text(line + "\n")
     with pytest.raises(ValueError, match=message):
+        ft_data.read_dialogues(path)
+
+
+def test_a_lone_surrogate_in_a_dialogue_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "d.jsonl"
+    turns = [{"role": "user", "content": "a\ud800b"}, {"role": "assistant", "content": "ok"}]
+    path.write_text(json.dumps({"messages": turns}) + "\n")  # json writes the surrogate as \\ud800
+    (dialogue,) = ft_data.read_dialogues(path)
+    assert dialogue[0]["content"] == "a\ufffdb"
+    dialogue[0]["content"].encode("utf-8")  # what the tokenizer needs
+
+
+def test_a_binary_dialogue_file_is_refused(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(b"\x00\x01" * 100)
+    with pytest.raises(ValueError, match="not a text file"):
         ft_data.read_dialogues(path)
 
 

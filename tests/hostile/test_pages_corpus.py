@@ -24,8 +24,9 @@ def test_item7_item8_embeddings_link_with_markdown_and_bad_numbers(minilm, smoll
 
 @pytest.mark.parametrize("k", ["-1", "1e23", " 5 ", "５", "nan"])
 def test_item8_rag_k_from_any_link_opens_the_page(k, minilm, smollm):
-    at = app_test("pages/finetune.py", query={"rag_k": k, "rag_question": PAYLOADS["html_js"]})
+    at = app_test("pages/finetune.py", query={"rag_k": k, "distill_steps": k, "rag_question": PAYLOADS["html_js"]})
     assert not at.exception and 1 <= at.session_state["rag_k"] <= 8
+    assert 50 <= at.session_state["distill_steps"] <= 1000
 
 
 def test_item9_an_upload_streamlit_refuses_is_a_message(monkeypatch):
