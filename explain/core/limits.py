@@ -54,3 +54,11 @@ MAX_MESSAGE_CHARS = 500  # longer messages are cut: a rule reads a sentence, not
 MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a document
 MAX_WORDS = 8  # words compared in the embeddings widget
 MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
+
+# Anatomy
+MAX_ANATOMY_TOKENS = 128  # tokens the hooked pass decomposes (it keeps 2 x L x T x D floats)
+MAX_NEURONS_TOP = 50  # neurons one listing returns
+MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
+MAX_ATTRIBUTION_TOKENS = 64  # tokens attributed (occlusion runs one pass per token)
+MAX_IG_STEPS = 256  # integrated-gradients steps (one forward and backward pass each)
+MAX_SWEEP_TOKENS = 64  # tokens of a text whose heads are ablated one by one (L x H passes)
