@@ -60,3 +60,30 @@ def test_anatomy_runs_as_a_subprocess(smollm):  # the fixture converted the GGUF
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["position"] == 0
+
+
+def test_neurons_and_ablate_json(cli):
+    code, data = cli("neurons", EIFFEL, "--layer", "5", "--top", "3", "--json")
+    assert code == 0 and data["layer"] == 5 and data["position"] == 9 and len(data["neurons"]) == 3
+    assert set(data["neurons"][0]) == {"index", "activation", "promotes", "suppresses"}
+    code, data = cli("ablate", EIFFEL, "--head", "1.4", "--json")
+    assert code == 0 and len(data["before"]) == len(data["after"]) == 5
+    assert data["target_prob_before"] > data["target_prob_after"]
+    code, data = cli("ablate", EIFFEL, "--mlp", "0", "--target", " Paris", "--json")
+    assert code == 0 and data["target"]["token"] == " Paris"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["neurons", EIFFEL, "--layer", "30"], "layer 30 is out of range: valid values are 0..29"),
+        (["neurons", EIFFEL, "--layer", "2", "--position", "-1"], "0..9"),
+        (["ablate", EIFFEL, "--head", "3.9"], "head 9 is out of range"),
+        (["ablate", EIFFEL, "--head", "x"], "LAYER.HEAD"),
+        (["ablate", EIFFEL, "--mlp", "-2"], "0..29"),
+        (["ablate", EIFFEL, "--mlp", "1", "--target", "nonexistentword"], "not one"),
+    ],
+)
+def test_neurons_and_ablate_errors(cli, args, message):
+    code, err = cli(*args)
+    assert code == 2 and message in err, err
