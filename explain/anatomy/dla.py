@@ -96,15 +96,17 @@ def attribute_logit(lm: LoadedModel, stream: Stream, position: int, token_id: in
 
 def _model_logit(lm: LoadedModel, stream: Stream, position: int, token_id: int) -> float:
     """The model's own logit: its final norm and head applied to the hooked pre-norm stream."""
+    return float(logits_at(lm, stream, position)[token_id])
+
+
+def logits_at(lm: LoadedModel, stream: Stream, position: int) -> np.ndarray:
+    """(V,) the model's scores for the token after `position`: its final norm and head on the hooked stream."""
     parts = decoder_parts(lm)
     x = torch.as_tensor(stream.final_pre[position], device=lm.device, dtype=lm.dtype)
     with lm.lock, torch.inference_mode():
-        return float(parts.head(parts.norm(x))[token_id].float())
+        return parts.head(parts.norm(x)).float().cpu().numpy()
 
 
 def top_token(lm: LoadedModel, stream: Stream, position: int) -> int:
     """The model's most likely next token after `position`."""
-    parts = decoder_parts(lm)
-    x = torch.as_tensor(stream.final_pre[position], device=lm.device, dtype=lm.dtype)
-    with lm.lock, torch.inference_mode():
-        return int(parts.head(parts.norm(x)).argmax())
+    return int(logits_at(lm, stream, position).argmax())
