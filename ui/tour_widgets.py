@@ -19,7 +19,7 @@ from explain.classroom.tour_figures import candidates_bar
 from explain.core import registry
 from explain.core.analysis import analyze, softmax, top_candidates
 from explain.core.chat import greedy_reply
-from explain.core.display import escape, token_chips_html
+from explain.core.display import escape, token_chips_html, visible
 from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
 from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
@@ -106,6 +106,24 @@ def attention() -> None:
     st.caption(t("tour.attention_caption"))
 
 
+def anatomy() -> None:
+    from explain.anatomy.figures import layer_shares
+    from explain.anatomy.report import anatomy_report
+
+    text = _text("tw_anat_text", "ex_anatomy")
+    if not text:
+        return
+    report = anatomy_report(get_model(dtype="float32"), text)
+    labels = {"dla_attn": t("anatomy.dla_attn"), "dla_mlp": t("anatomy.dla_mlp"), "embedding": t("anatomy.embedding")}
+    labels |= {"layer": t("anatomy.col_layer"), "logit": t("anatomy.logit")}
+    rows = [{k: round(r[k], 3) for k in ("layer", "dla_attn", "dla_mlp")} for r in report["layers"]]
+    show_chart(layer_shares(report["layers"], report["dla_embedding"], labels), "tw_anat", rows, "layer_shares")
+    target, logit = escape(visible(report["target"]["token"])), f"{report['target']['logit']:.2f}"
+    st.caption(
+        t("tour.anatomy_caption", target=f"'{target}'", logit=logit.replace(".", ",") if language() == "it" else logit)
+    )
+
+
 def next_token() -> None:
     text = _text("tour_nt_text", "ex_next")
     temperature = st.slider(t("tour.temperature"), 0.1, 2.0, 1.0, 0.1, key="tour_nt_temp")
@@ -188,6 +206,7 @@ WIDGETS = {
     "tokenize": tokenize_widget,
     "similarity": similarity,
     "attention": attention,
+    "anatomy": anatomy,
     "next_token": next_token,
     "perplexity": perplexity_widget,
     "lora": lora,
