@@ -29,6 +29,12 @@ def num(value: float, digits: int = 2) -> str:
     return text.translate(str.maketrans(",.", ".,")) if language() == "it" else text
 
 
+def sci(value: float) -> str:
+    """0.00123 -> '1.2e-03' in English, '1,2e-03' in Italian."""
+    text = f"{value:.1e}"
+    return text.replace(".", ",") if language() == "it" else text
+
+
 def tok(token: str) -> str:
     """A token for Markdown: whitespace made visible, HTML escaped, in code style."""
     return f"`{escape(visible(token))}`"
@@ -139,9 +145,9 @@ def stage_detail(lm: LoadedModel, stage: str, shape: ModelShape, report: dict, s
 def stream_tab(report: dict) -> None:
     """Norms per layer, the decomposition check, each layer's share of the logit, and the lens row."""
     p = report["position"]
-    relative = f"{report['reconstruction_relative']:.1e}"
+    relative = sci(report["reconstruction_relative"])
     st.markdown(t("anatomy.stream_intro", position=p, token=tok(report["tokens"][p]),
-                  error=f"{report['reconstruction_max_abs']:.1e}", relative=relative))  # fmt: skip
+                  error=sci(report["reconstruction_max_abs"]), relative=relative))  # fmt: skip
     labels = {k: t(f"anatomy.{k}") for k in ("resid_norm", "attn_norm", "mlp_norm", "norm", "dla_attn", "dla_mlp")}
     labels |= {"layer": t("anatomy.col_layer"), "embedding": t("anatomy.embedding"), "logit": t("anatomy.logit")}
     rows = [{k: v for k, v in r.items() if k != "lens_top"} for r in report["layers"]]

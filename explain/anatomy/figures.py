@@ -19,7 +19,12 @@ ATTN, MLP, RESID, EMBED = "#0072B2", "#D55E00", "#444444", "#009E73"  # Okabe-It
 
 
 def diagram(
-    stages: list[Stage], names: dict[str, str], values: dict[str, str], selected: str, block_title: str
+    stages: list[Stage],
+    names: dict[str, str],
+    values: dict[str, str],
+    selected: str,
+    block_title: str,
+    thousands: str = ",",
 ) -> go.Figure:
     """Boxes left to right, one per stage (name, output shape, live value); the block's stages on a band.
 
@@ -30,14 +35,23 @@ def diagram(
     inside = [x for x, s in zip(xs, stages) if s.in_block]
     if inside:
         fig.add_shape(
-            type="rect", x0=inside[0] - 0.5, x1=inside[-1] + 0.5, y0=-1.25, y1=1.05, fillcolor=BLOCK, line_width=0
+            type="rect",
+            x0=inside[0] - 0.5,
+            x1=inside[-1] + 0.5,
+            y0=-1.25,
+            y1=1.05,
+            fillcolor=BLOCK,
+            line_width=0,
+            layer="below",
         )
         fig.add_annotation(
             x=(inside[0] + inside[-1]) / 2, y=1.0, text=plot_text(block_title), showarrow=False, yanchor="bottom"
         )
     for x, stage in zip(xs, stages):
         colour = SELECTED if stage.key == selected else BOX
-        fig.add_shape(type="rect", x0=x - 0.44, x1=x + 0.44, y0=-0.9, y1=0.85, fillcolor=colour, line_color="#555")
+        fig.add_shape(
+            type="rect", x0=x - 0.44, x1=x + 0.44, y0=-0.9, y1=0.85, fillcolor=colour, line_color="#555", layer="below"
+        )
         if x:
             fig.add_annotation(
                 x=x - 0.44,
@@ -52,13 +66,11 @@ def diagram(
                 arrowhead=2,
                 text="",
             )
-    labels = [
-        f"<b>{plot_text(names[s.key])}</b><br>{plot_text(shape_text(s.shape))}<br>{plot_text(values.get(s.key, ''))}"
-        for s in stages
-    ]
+    lines = [(names[s.key], shape_text(s.shape, thousands), values.get(s.key, "")) for s in stages]
+    labels = [f"<b>{plot_text(name)}</b><br>{plot_text(size)}<br>{plot_text(value)}" for name, size, value in lines]
     fig.add_trace(
         go.Scatter(
-            x=xs, y=[0] * len(xs), mode="markers+text", text=labels, textfont_size=11, marker=dict(size=60, opacity=0),
+            x=xs, y=[0] * len(xs), mode="markers+text", text=labels, textfont_size=10, marker=dict(size=60, opacity=0),
             customdata=[s.key for s in stages], hoverinfo="text", hovertext=[plot_text(names[s.key]) for s in stages],
         )
     )  # fmt: skip
@@ -68,9 +80,9 @@ def diagram(
     return fig
 
 
-def shape_text(shape: tuple) -> str:
-    """('T', 576) -> '(T, 576)'; numbers get thousands separators: 49152 -> '49,152'."""
-    return "(" + ", ".join(f"{d:,}" if isinstance(d, int) else str(d) for d in shape) + ")"
+def shape_text(shape: tuple, thousands: str = ",") -> str:
+    """('T', 49152) -> '(T, 49,152)'; Italian passes thousands='.' -> '(T, 49.152)'."""
+    return "(" + ", ".join(f"{d:,}".replace(",", thousands) if isinstance(d, int) else str(d) for d in shape) + ")"
 
 
 def stream_norms(layers: list[dict], labels: dict[str, str]) -> go.Figure:

@@ -57,3 +57,17 @@ def test_ablation_tab_and_sweep(smollm):
     at.button(key="an_sweep").click().run()
     assert not at.exception
     assert len(at.session_state["an_sweep_result"][1]) == 3
+
+
+def test_attribution_tab_reports_the_gap(smollm):
+    at = app_test(PAGE, query={"an_text": "The capital of France is"})
+    at.session_state["an_tab"] = translate("anatomy.tab_attribution", "en")
+    at.session_state["an_ig_steps"] = 8
+    at.run()
+    at.button(key="an_attr_run").click().run()
+    assert not at.exception
+    results = at.session_state["an_attr"][1]
+    assert set(results) == {"occlusion", "gradient-x-input", "integrated-gradients"}
+    ig = results["integrated-gradients"]
+    flagged = at.success if ig.converged else at.warning
+    assert flagged and f"{ig.delta:,.3f}" in _markdown(at)
