@@ -12,8 +12,14 @@ than hand-written attribution:
   (completeness); through 30 layers they often do not at a practical number of steps, so the
   gap is reported every time and a result more than 5 % off is marked not converged.
 
-f is the target's logit at the last position. Leaves out attention-based "explanations"
-(attention weights are not attributions) and attribution to inner layers.
+f is the target's probability after the last token, chosen by measurement: with f = the
+logit (or log-probability), the Gauss-Legendre sums on "The capital of France is" -> " Paris"
+were 14.45, 0.40, 2.90 at 32/64/128 steps against f(text) − f(baseline) = 14.49 (mean
+baseline), and as far off from zero; with f = the probability they were 0.774, 0.773, 0.773
+against 0.773, and on the Eiffel Tower example 0.704 / 0.697 / 0.701 against 0.702, from
+either baseline. (Near a small input, RMSNorm's 1/rms(x) makes the logit swing wildly; the
+probability stays between 0 and 1.) Leaves out attention-based "explanations" (attention
+weights are not attributions) and attribution to inner layers.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ METHODS = ("occlusion", "gradient-x-input", "integrated-gradients")
 TOLERANCE = 0.05  # |sum − delta| / |delta| above this is "not converged"
 NEUTRAL = " the"  # occlusion's replacement: a frequent token that names nothing
 BASELINES = ("mean", "zero", "neutral")  # integrated gradients' starting points
-DEFAULT_BASELINE = "mean"  # measured: the zero and neutral baselines were further from complete at every step count
-DEFAULT_STEPS = 32  # measured on "The capital of France is" -> " Paris": 32 steps 0.3 % off, 64 and 128 far off
+DEFAULT_BASELINE = (
+    "mean"  # the average embedding row: "no particular token" (zero converged as well, but is no token at all)
+)
+DEFAULT_STEPS = 32  # measured: with f = probability, 32 Gauss-Legendre steps were within 0.3 % on both examples
 
 
 @dataclass
@@ -49,18 +57,18 @@ class Result:
     def as_json(self) -> dict:
         keys = ("tokens", "target", "method", "attributions")
         return {**{k: getattr(self, k) for k in keys}, "sum": self.total, "delta": self.delta,
-                "converged": self.converged, **self.detail}  # fmt: skip
+                "converged": self.converged, "f": "probability of the target", **self.detail}  # fmt: skip
 
 
-def _forward(lm, target: int, prob: bool, calls: list, total: int, progress: Progress | None):
-    """f(embeddings (B, T, D)) -> (B,): the target's logit (or probability) after the last token."""
+def _forward(lm, target: int, calls: list, total: int, progress: Progress | None):
+    """f(embeddings (B, T, D)) -> (B,): the target's probability after the last token."""
 
     def f(embeds: torch.Tensor) -> torch.Tensor:
         logits = lm.model(inputs_embeds=embeds, logits_to_keep=1, use_cache=False).logits[:, -1].float()
         calls.append(1)
         if progress:
             progress(min(1.0, len(calls) / total))
-        return torch.softmax(logits, -1)[:, target] if prob else logits[:, target]
+        return torch.softmax(logits, -1)[:, target]
 
     return f
 
@@ -85,7 +93,7 @@ def baseline(lm, ids: list[int], kind: str) -> torch.Tensor:
 
 def attribute(lm, ids: list[int], target: int, method: str, steps: int = DEFAULT_STEPS, base: str = DEFAULT_BASELINE,
               progress: Progress | None = None) -> Result:  # fmt: skip
-    """Scores per input token (its first MAX_ATTRIBUTION_TOKENS) for the logit of `target` after `ids`."""
+    """Scores per input token (its first MAX_ATTRIBUTION_TOKENS) for the probability of `target` after `ids`."""
     from captum.attr import FeatureAblation, InputXGradient
 
     ids = ids[:MAX_ATTRIBUTION_TOKENS]
@@ -93,14 +101,14 @@ def attribute(lm, ids: list[int], target: int, method: str, steps: int = DEFAULT
     calls: list = []
     with lm.lock:
         if method == "occlusion":
-            f = _forward(lm, target, True, calls, 1, progress)
+            f = _forward(lm, target, calls, 1, progress)
             mask = torch.arange(len(ids)).view(1, -1, 1).expand_as(x)  # one feature per token
             attr = FeatureAblation(f).attribute(x, baselines=baseline(lm, ids, "neutral"), feature_mask=mask,
                                                 perturbations_per_eval=min(len(ids), 16))  # fmt: skip
             detail = {"replacement": NEUTRAL}
             attr = attr[..., :1]  # every dimension of a token carries the same drop: keep one
         elif method == "gradient-x-input":
-            attr = InputXGradient(_forward(lm, target, False, calls, 1, progress)).attribute(x.requires_grad_())
+            attr = InputXGradient(_forward(lm, target, calls, 1, progress)).attribute(x.requires_grad_())
             detail = {}
         elif method == "integrated-gradients":
             return _integrated(lm, ids, target, x, steps, base, progress)
@@ -121,7 +129,7 @@ def _integrated(lm, ids, target, x, steps, base, progress) -> Result:
 
     batch = 8
     calls: list = []
-    f = _forward(lm, target, False, calls, -(-steps // batch) + 2, progress)
+    f = _forward(lm, target, calls, -(-steps // batch) + 2, progress)
     start = baseline(lm, ids, base)
     attr = IntegratedGradients(f).attribute(x, baselines=start, n_steps=steps, internal_batch_size=batch)
     with torch.no_grad():

@@ -19,7 +19,10 @@ def cli(smollm, monkeypatch, capsys):
     monkeypatch.setattr(models_arg, "load_model", lambda *a, **k: smollm)
 
     def run(*args: str):
-        code = main(list(args))
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse's own errors
+            code = exit_.code
         out = capsys.readouterr()
         return code, (json.loads(out.out) if code == 0 else out.err)
 
@@ -85,5 +88,28 @@ def test_neurons_and_ablate_json(cli):
     ],
 )
 def test_neurons_and_ablate_errors(cli, args, message):
+    code, err = cli(*args)
+    assert code == 2 and message in err, err
+
+
+def test_attribute_json(cli):
+    code, data = cli("attribute", EIFFEL, "--target", " Paris", "--method", "occlusion", "--json")
+    assert code == 0 and {"tokens", "target", "method", "attributions", "sum", "delta", "converged"} <= set(data)
+    assert data["tokens"][max(range(10), key=data["attributions"].__getitem__)] in ("iffel", " city", " of")
+    code, data = cli("attribute", "The capital of France is", "--target", " Paris", "--steps", "4", "--json")
+    assert code == 0 and data["method"] == "integrated-gradients" and isinstance(data["converged"], bool)
+    assert data["converged"] == (abs(data["sum"] - data["delta"]) <= 0.05 * abs(data["delta"]))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["attribute", EIFFEL, "--target", "Eiffelish tower"], "not one"),
+        (["attribute", EIFFEL, "--target", " Paris", "--steps", "100000"], "between 2 and 256"),
+        (["attribute", EIFFEL, "--target", " Paris", "--method", "magic"], "invalid choice"),
+        (["attribute", EIFFEL], "--target"),
+    ],
+)
+def test_attribute_errors(cli, args, message):
     code, err = cli(*args)
     assert code == 2 and message in err, err
