@@ -19,7 +19,6 @@ from explain.core.display import escape, visible
 from explain.core.limits import MAX_ANATOMY_TOKENS
 from explain.core.loading import LoadedModel
 from ui import attention as attention_views
-from ui.presenter import show_chart
 from ui.text import language, t
 
 
@@ -38,6 +37,13 @@ def sci(value: float) -> str:
 def tok(token: str) -> str:
     """A token for Markdown: whitespace made visible, HTML escaped, in code style."""
     return f"`{escape(visible(token))}`"
+
+
+def chart(fig, key: str, rows: list[dict]) -> None:
+    """A chart and its numbers as a table on demand (the page has several: presenter.show_chart is one per page)."""
+    st.plotly_chart(fig, key=key, theme=None)
+    with st.expander(t("tour.as_table")):
+        st.dataframe(rows, hide_index=True)
 
 
 def stage_names(shape: ModelShape) -> dict[str, str]:
@@ -151,12 +157,12 @@ def stream_tab(report: dict) -> None:
     labels = {k: t(f"anatomy.{k}") for k in ("resid_norm", "attn_norm", "mlp_norm", "norm", "dla_attn", "dla_mlp")}
     labels |= {"layer": t("anatomy.col_layer"), "embedding": t("anatomy.embedding"), "logit": t("anatomy.logit")}
     rows = [{k: v for k, v in r.items() if k != "lens_top"} for r in report["layers"]]
-    show_chart(figs.stream_norms(report["layers"], labels), "an_norms", rows, "residual_stream")
+    chart(figs.stream_norms(report["layers"], labels), "an_norms", rows)
     st.subheader(t("anatomy.dla_title"))
     target = report["target"]
     st.markdown(t("anatomy.dla_intro", target=tok(target["token"]), logit=num(target["logit"], 3),
                   embedding=num(report["dla_embedding"], 3), total=num(report["dla_sum"], 3)))  # fmt: skip
-    show_chart(figs.layer_shares(report["layers"], report["dla_embedding"], labels), "an_dla", rows, "layer_shares")
+    chart(figs.layer_shares(report["layers"], report["dla_embedding"], labels), "an_dla", rows)
     st.markdown(f"**{t('anatomy.lens_title')}**")
     lens = [
         {t("anatomy.col_layer"): r["layer"], t("anatomy.col_lens"): visible(r["lens_top"]["token"]),

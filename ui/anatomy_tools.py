@@ -19,8 +19,7 @@ from explain.anatomy.stream import Stream
 from explain.core.display import visible
 from explain.core.limits import MAX_ATTRIBUTION_TOKENS, MAX_IG_STEPS, MAX_SWEEP_TOKENS
 from explain.core.loading import LoadedModel
-from ui.anatomy import num, tok
-from ui.presenter import show_chart
+from ui.anatomy import chart, num, tok
 from ui.text import t
 
 
@@ -75,7 +74,7 @@ def _show_attribution(results: dict, seconds: float, target: dict) -> None:
     ig = results["integrated-gradients"]
     scores = {t(f"anatomy.method_{m}"): r.attributions for m, r in results.items()}
     rows = [{"token": visible(tk), **{m: round(v[i], 4) for m, v in scores.items()}} for i, tk in enumerate(ig.tokens)]
-    show_chart(figs.word_scores(ig.tokens, scores), "an_attr", rows, "attribution")
+    chart(figs.word_scores(ig.tokens, scores), "an_attr", rows)
     st.markdown("- " + t("anatomy.attr_occlusion", target=tok(target["token"])))
     st.markdown("- " + t("anatomy.attr_gxi"))
     gap = f"{ig.detail['gap']:.0%}".replace("%", " %")
@@ -89,6 +88,7 @@ def _show_attribution(results: dict, seconds: float, target: dict) -> None:
 
 def ablation_tab(lm: LoadedModel, shape: ModelShape, stream: Stream, target: dict, layer: int) -> None:
     st.markdown(t("anatomy.ablate_intro"))
+    st.caption(t("anatomy.ablate_layer_note"))
     kinds = ["head", "mlp"]
     kind = st.radio(t("anatomy.ablate_kind"), kinds, key="an_ablate_kind", horizontal=True,
                     format_func=lambda k: t(f"anatomy.ablate_{k}"))  # fmt: skip
@@ -97,9 +97,10 @@ def ablation_tab(lm: LoadedModel, shape: ModelShape, stream: Stream, target: dic
         head = (layer, st.selectbox(t("anatomy.ablate_which_head"), list(range(shape.heads)), key="an_ablate_head"))
     result = ablate(lm, stream.ids, target["id"], head=head, mlp=layer if kind == "mlp" else None)
     before, after = num(result["target_prob_before"], 3), num(result["target_prob_after"], 3)
-    st.markdown(t("anatomy.ablate_result", target=tok(target["token"]), before=before, after=after))
+    part = t("anatomy.part_head", head=head[1], layer=layer) if head else t("anatomy.part_mlp", layer=layer)
+    st.markdown(t("anatomy.ablate_result", part=part, target=tok(target["token"]), before=before, after=after))
     labels = {k: t(f"anatomy.{k}") for k in ("before", "after", "prob")}
-    show_chart(figs.before_after(result["before"], result["after"], labels), "an_ablate", result["after"], "ablation")
+    chart(figs.before_after(result["before"], result["after"], labels), "an_ablate", result["after"])
     _sweep(lm, shape, stream, target, result["target_prob_before"])
 
 

@@ -104,20 +104,23 @@ def attention() -> None:
     masked = causal_mask(len(result.tokens)) if lm.kind == "causal-lm" else None
     show_chart(heatmap(weights, result.tokens, masked=masked), "tw_att", rows, "attention")
     st.caption(t("tour.attention_caption"))
+    if lm.kind == "causal-lm":
+        anatomy_shares(text)
 
 
-def anatomy() -> None:
+def anatomy_shares(text: str) -> None:
+    """Under the attention step, on demand: each layer's share of the top next token's logit (the Anatomy page's)."""
     from explain.anatomy.figures import layer_shares
     from explain.anatomy.report import anatomy_report
+    from ui.anatomy import chart
 
-    text = _text("tw_anat_text", "ex_anatomy")
-    if not text:
+    if not st.toggle(t("tour.anatomy_more"), key="tw_anat_on"):
         return
     report = anatomy_report(get_model(dtype="float32"), text)
     labels = {"dla_attn": t("anatomy.dla_attn"), "dla_mlp": t("anatomy.dla_mlp"), "embedding": t("anatomy.embedding")}
     labels |= {"layer": t("anatomy.col_layer"), "logit": t("anatomy.logit")}
     rows = [{k: round(r[k], 3) for k in ("layer", "dla_attn", "dla_mlp")} for r in report["layers"]]
-    show_chart(layer_shares(report["layers"], report["dla_embedding"], labels), "tw_anat", rows, "layer_shares")
+    chart(layer_shares(report["layers"], report["dla_embedding"], labels), "tw_anat", rows)  # one show_chart per step
     target, logit = escape(visible(report["target"]["token"])), f"{report['target']['logit']:.2f}"
     st.caption(
         t("tour.anatomy_caption", target=f"'{target}'", logit=logit.replace(".", ",") if language() == "it" else logit)
@@ -206,7 +209,6 @@ WIDGETS = {
     "tokenize": tokenize_widget,
     "similarity": similarity,
     "attention": attention,
-    "anatomy": anatomy,
     "next_token": next_token,
     "perplexity": perplexity_widget,
     "lora": lora,

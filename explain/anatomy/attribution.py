@@ -101,10 +101,11 @@ def attribute(lm, ids: list[int], target: int, method: str, steps: int = DEFAULT
     calls: list = []
     with lm.lock:
         if method == "occlusion":
-            f = _forward(lm, target, calls, 1, progress)
+            per_eval = min(len(ids), 16)
+            f = _forward(lm, target, calls, 1 + -(-len(ids) // per_eval), progress)  # the text, then each batch
             mask = torch.arange(len(ids)).view(1, -1, 1).expand_as(x)  # one feature per token
             attr = FeatureAblation(f).attribute(x, baselines=baseline(lm, ids, "neutral"), feature_mask=mask,
-                                                perturbations_per_eval=min(len(ids), 16))  # fmt: skip
+                                                perturbations_per_eval=per_eval)  # fmt: skip
             detail = {"replacement": NEUTRAL}
             attr = attr[..., :1]  # every dimension of a token carries the same drop: keep one
         elif method == "gradient-x-input":

@@ -32,40 +32,7 @@ def diagram(
     """
     fig = go.Figure()
     xs = list(range(len(stages)))
-    inside = [x for x, s in zip(xs, stages) if s.in_block]
-    if inside:
-        fig.add_shape(
-            type="rect",
-            x0=inside[0] - 0.5,
-            x1=inside[-1] + 0.5,
-            y0=-1.25,
-            y1=1.05,
-            fillcolor=BLOCK,
-            line_width=0,
-            layer="below",
-        )
-        fig.add_annotation(
-            x=(inside[0] + inside[-1]) / 2, y=1.0, text=plot_text(block_title), showarrow=False, yanchor="bottom"
-        )
-    for x, stage in zip(xs, stages):
-        colour = SELECTED if stage.key == selected else BOX
-        fig.add_shape(
-            type="rect", x0=x - 0.44, x1=x + 0.44, y0=-0.9, y1=0.85, fillcolor=colour, line_color="#555", layer="below"
-        )
-        if x:
-            fig.add_annotation(
-                x=x - 0.44,
-                y=0,
-                ax=x - 0.56,
-                ay=0,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                text="",
-            )
+    _boxes(fig, stages, selected, block_title)
     lines = [(names[s.key], shape_text(s.shape, thousands), values.get(s.key, "")) for s in stages]
     labels = [f"<b>{plot_text(name)}</b><br>{plot_text(size)}<br>{plot_text(value)}" for name, size, value in lines]
     fig.add_trace(
@@ -78,6 +45,23 @@ def diagram(
     fig.update_xaxes(visible=False, range=[-0.55, len(stages) - 0.45])
     fig.update_yaxes(visible=False, range=[-1.3, 1.4])
     return fig
+
+
+def _boxes(fig: go.Figure, stages: list[Stage], selected: str, block_title: str) -> None:
+    """The band behind the repeated block, one box per stage, and arrows between boxes."""
+    inside = [x for x, s in enumerate(stages) if s.in_block]
+    if inside:
+        band = dict(x0=inside[0] - 0.5, x1=inside[-1] + 0.5, y0=-1.25, y1=1.05)
+        fig.add_shape(type="rect", **band, fillcolor=BLOCK, line_width=0, layer="below")
+        middle = (inside[0] + inside[-1]) / 2
+        fig.add_annotation(x=middle, y=1.0, text=plot_text(block_title), showarrow=False, yanchor="bottom")
+    for x, stage in enumerate(stages):
+        colour = SELECTED if stage.key == selected else BOX
+        box = dict(x0=x - 0.44, x1=x + 0.44, y0=-0.9, y1=0.85)
+        fig.add_shape(type="rect", **box, fillcolor=colour, line_color="#555", layer="below")
+        if x:
+            arrow = dict(x=x - 0.44, y=0, ax=x - 0.56, ay=0, xref="x", yref="y", axref="x", ayref="y")
+            fig.add_annotation(**arrow, showarrow=True, arrowhead=2, text="")
 
 
 def shape_text(shape: tuple, thousands: str = ",") -> str:
@@ -126,7 +110,7 @@ def before_after(before: list[dict], after: list[dict], labels: dict[str, str]) 
             go.Bar(y=names, x=[probs.get(n, 0.0) for n in names], name=label, orientation="h", marker_color=colour)
         )
     fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=30, b=10), legend_orientation="h")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=labels["prob"], range=[0, 1])
     return fig
 
