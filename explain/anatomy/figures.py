@@ -76,7 +76,7 @@ def stream_norms(layers: list[dict], labels: dict[str, str]) -> go.Figure:
     for key, colour in (("resid_norm", RESID), ("attn_norm", ATTN), ("mlp_norm", MLP)):
         fig.add_trace(go.Scatter(x=x, y=[row[key] for row in layers], name=labels[key], line_color=colour))
     fig.update_layout(
-        height=320, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=labels["layer"], legend_orientation="h"
+        height=320, margin=dict(l=60, r=10, t=30, b=10), xaxis_title=labels["layer"], legend_orientation="h"
     )
     fig.update_yaxes(type="log", title=labels["norm"])
     return fig
@@ -92,7 +92,7 @@ def layer_shares(layers: list[dict], embedding: float, labels: dict[str, str]) -
     fig.update_layout(
         barmode="group",
         height=320,
-        margin=dict(l=10, r=10, t=30, b=10),
+        margin=dict(l=60, r=10, t=30, b=10),
         xaxis_title=labels["layer"],
         legend_orientation="h",
     )
@@ -109,7 +109,7 @@ def before_after(before: list[dict], after: list[dict], labels: dict[str, str]) 
         fig.add_trace(
             go.Bar(y=names, x=[probs.get(n, 0.0) for n in names], name=label, orientation="h", marker_color=colour)
         )
-    fig.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=30, b=10), legend_orientation="h")
+    fig.update_layout(barmode="group", height=320, margin=dict(l=60, r=10, t=30, b=10), legend_orientation="h")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=labels["prob"], range=[0, 1])
     return fig
@@ -122,6 +122,6 @@ def word_scores(tokens: list[str], methods: dict[str, list[float]]) -> go.Figure
     for title, scores in methods.items():
         peak = max((abs(s) for s in scores), default=1.0) or 1.0
         fig.add_trace(go.Bar(x=names, y=[s / peak for s in scores], name=plot_text(title)))
-    fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=30, b=10), legend_orientation="h")
+    fig.update_layout(barmode="group", height=340, margin=dict(l=60, r=10, t=30, b=10), legend_orientation="h")
     fig.update_yaxes(range=[-1.05, 1.05])
     return fig
