@@ -32,6 +32,7 @@ navigation = st.navigation(
             page("tokenization.py", "tokenization", "✂️"),
             page("embeddings.py", "embeddings", "🗺️"),
             page("attention.py", "attention", "👀"),
+            page("anatomy.py", "anatomy", "🫀"),
             page("next_token.py", "next_token", "🎲"),
         ],
         t("nav.section_training"): [

@@ -18,7 +18,7 @@ from explain.classroom.tour_figures import candidates_bar
 from explain.core import registry
 from explain.core.analysis import analyze, softmax, top_candidates, top_ids
 from explain.core.chat import greedy_reply
-from explain.core.display import literal, token_chips_html
+from explain.core.display import escape, literal, token_chips_html, visible
 from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
 from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
@@ -105,6 +105,27 @@ def attention() -> None:
     masked = causal_mask(len(result.tokens)) if lm.kind == "causal-lm" else None
     show_chart(heatmap(weights, result.tokens, masked=masked), "tw_att", rows, "attention")
     st.caption(t("tour.attention_caption"))
+    if lm.kind == "causal-lm":
+        anatomy_shares(text)
+
+
+def anatomy_shares(text: str) -> None:
+    """Under the attention step, on demand: each layer's share of the top next token's logit (the Anatomy page's)."""
+    from explain.anatomy.figures import layer_shares
+    from explain.anatomy.report import anatomy_report
+    from ui.anatomy import chart
+
+    if not st.toggle(t("tour.anatomy_more"), key="tw_anat_on"):
+        return
+    report = anatomy_report(get_model(dtype="float32"), text)
+    labels = {"dla_attn": t("anatomy.dla_attn"), "dla_mlp": t("anatomy.dla_mlp"), "embedding": t("anatomy.embedding")}
+    labels |= {"layer": t("anatomy.col_layer"), "logit": t("anatomy.logit")}
+    rows = [{k: round(r[k], 3) for k in ("layer", "dla_attn", "dla_mlp")} for r in report["layers"]]
+    chart(layer_shares(report["layers"], report["dla_embedding"], labels), "tw_anat", rows)  # one show_chart per step
+    target, logit = escape(visible(report["target"]["token"])), f"{report['target']['logit']:.2f}"
+    st.caption(
+        t("tour.anatomy_caption", target=f"'{target}'", logit=logit.replace(".", ",") if language() == "it" else logit)
+    )
 
 
 def next_token() -> None:

@@ -78,3 +78,11 @@ DISTILL_MAX_STEPS = 1_000
 # Background jobs
 MAX_JOB_SECONDS = 30 * 60  # a job never holds a slot longer than this, paused or not
 MAX_RUNS_BOUND = 16  # LLM_EXPLAINER_MAX_TRAINING_RUNS is clamped to 1..this
+
+# Anatomy
+MAX_ANATOMY_TOKENS = 128  # tokens the hooked pass decomposes (it keeps 2 x L x T x D floats)
+MAX_NEURONS_TOP = 50  # neurons one listing returns
+MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
+MAX_ATTRIBUTION_TOKENS = 64  # tokens attributed (occlusion runs one pass per token)
+MAX_IG_STEPS = 256  # integrated-gradients steps (one forward and backward pass each)
+MAX_SWEEP_TOKENS = 64  # tokens of a text whose heads are ablated one by one (L x H passes)
