@@ -16,11 +16,11 @@ from explain.anatomy.attribution import METHODS, attribute
 from explain.anatomy.diagram import ModelShape
 from explain.anatomy.neurons import top_neurons
 from explain.anatomy.stream import Stream
-from explain.core.display import visible
+from explain.core.display import code_span, visible
 from explain.core.limits import MAX_ATTRIBUTION_TOKENS, MAX_IG_STEPS, MAX_SWEEP_TOKENS
 from explain.core.loading import LoadedModel
-from ui.anatomy import chart, num, tok
-from ui.text import t
+from ui.anatomy import chart, fixed
+from ui.text import num, t
 
 
 def _tokens(listing: list[dict], n: int = 5) -> str:
@@ -37,7 +37,7 @@ def neurons_table(lm: LoadedModel, stream: Stream, layer: int, position: int, k:
 
 
 def neurons_tab(lm: LoadedModel, stream: Stream, layer: int, position: int) -> None:
-    st.markdown(t("anatomy.neurons_intro", layer=layer, position=position, token=tok(stream.tokens[position])))
+    st.markdown(t("anatomy.neurons_intro", layer=layer, position=position, token=code_span(stream.tokens[position])))
     k = st.slider(t("anatomy.neurons_top"), 1, 20, 10, key="an_neurons_k")
     neurons_table(lm, stream, layer, position, k)
 
@@ -48,7 +48,7 @@ def _bar(label: str):
 
 
 def attribution_tab(lm: LoadedModel, stream: Stream, target: dict) -> None:
-    st.markdown(t("anatomy.attr_intro", target=tok(target["token"])))
+    st.markdown(t("anatomy.attr_intro", target=code_span(target["token"])))
     if stream.n_tokens > MAX_ATTRIBUTION_TOKENS:
         st.info(t("anatomy.attr_cut", limit=MAX_ATTRIBUTION_TOKENS))
     steps = st.select_slider(t("anatomy.attr_steps"), [8, 16, 32, 64, 128, MAX_IG_STEPS], value=32, key="an_ig_steps")
@@ -75,15 +75,15 @@ def _show_attribution(results: dict, seconds: float, target: dict) -> None:
     scores = {t(f"anatomy.method_{m}"): r.attributions for m, r in results.items()}
     rows = [{"token": visible(tk), **{m: round(v[i], 4) for m, v in scores.items()}} for i, tk in enumerate(ig.tokens)]
     chart(figs.word_scores(ig.tokens, scores), "an_attr", rows)
-    st.markdown("- " + t("anatomy.attr_occlusion", target=tok(target["token"])))
+    st.markdown("- " + t("anatomy.attr_occlusion", target=code_span(target["token"])))
     st.markdown("- " + t("anatomy.attr_gxi"))
-    gap = f"{ig.detail['gap']:.0%}".replace("%", " %")
-    st.markdown("- " + t("anatomy.attr_ig", sum=num(ig.total, 3), delta=num(ig.delta, 3), gap=gap))
+    gap = num(ig.detail["gap"], ".0%")
+    st.markdown("- " + t("anatomy.attr_ig", sum=fixed(ig.total, 3), delta=fixed(ig.delta, 3), gap=gap))
     if ig.converged:
         st.success(t("anatomy.attr_converged"))
     else:
         st.warning(t("anatomy.attr_not_converged"))
-    st.caption(t("anatomy.seconds", seconds=num(seconds, 1)))
+    st.caption(t("anatomy.seconds", seconds=fixed(seconds, 1)))
 
 
 def ablation_tab(lm: LoadedModel, shape: ModelShape, stream: Stream, target: dict, layer: int) -> None:
@@ -96,9 +96,9 @@ def ablation_tab(lm: LoadedModel, shape: ModelShape, stream: Stream, target: dic
     if kind == "head":
         head = (layer, st.selectbox(t("anatomy.ablate_which_head"), list(range(shape.heads)), key="an_ablate_head"))
     result = ablate(lm, stream.ids, target["id"], head=head, mlp=layer if kind == "mlp" else None)
-    before, after = num(result["target_prob_before"], 3), num(result["target_prob_after"], 3)
+    before, after = fixed(result["target_prob_before"], 3), fixed(result["target_prob_after"], 3)
     part = t("anatomy.part_head", head=head[1], layer=layer) if head else t("anatomy.part_mlp", layer=layer)
-    st.markdown(t("anatomy.ablate_result", part=part, target=tok(target["token"]), before=before, after=after))
+    st.markdown(t("anatomy.ablate_result", part=part, target=code_span(target["token"]), before=before, after=after))
     labels = {k: t(f"anatomy.{k}") for k in ("before", "after", "prob")}
     chart(figs.before_after(result["before"], result["after"], labels), "an_ablate", result["after"])
     _sweep(lm, shape, stream, target, result["target_prob_before"])
@@ -117,7 +117,7 @@ def _sweep(lm: LoadedModel, shape: ModelShape, stream: Stream, target: dict, bef
         st.session_state["an_sweep_result"] = (key, ranked[:3], time.perf_counter() - start)
     saved = st.session_state.get("an_sweep_result")
     if saved and saved[0] == key:
-        st.markdown(t("anatomy.sweep_result", target=tok(target["token"]), before=num(before, 3)))
+        st.markdown(t("anatomy.sweep_result", target=code_span(target["token"]), before=fixed(before, 3)))
         for layer, head, after in saved[1]:
-            st.markdown("- " + t("anatomy.sweep_row", layer=layer, head=head, after=num(after, 3)))
-        st.caption(t("anatomy.seconds", seconds=num(saved[2], 1)))
+            st.markdown("- " + t("anatomy.sweep_row", layer=layer, head=head, after=fixed(after, 3)))
+        st.caption(t("anatomy.seconds", seconds=fixed(saved[2], 1)))
