@@ -17,6 +17,7 @@ MAX_REPLY_TOKENS = 200  # upper bound on any reply, so a demo never runs away
 MAX_TEMPERATURE = 2.0  # the slider's upper end; beyond it the distribution is close to uniform noise
 
 # Tokenization
+MAX_TIKTOKEN_RUN = 400  # characters without a space encoded at once by the pure-Python GPT-4 tokenizers
 MAX_CHIPS = 1_500  # chips drawn per tokenizer; counts always cover the whole text
 MAX_IDS = 2_000  # ids accepted in one pasted list
 MAX_BYTE_ROWS = 200  # characters listed in the UTF-8 table

