@@ -141,7 +141,7 @@ def analogy_view() -> None:
     words = [w for w in (a, b, c, x) if w]
     lm = get_model()
     with st.spinner(t("embeddings.picking_tokens", n=MAX_MAP_TOKENS)):
-        tokens = token_set(lm.name, lm.dtype_name, MAX_MAP_TOKENS, lm)
+        tokens, _, _ = token_set(lm.name, lm.dtype_name, MAX_MAP_TOKENS, lm)
     typed = np.stack([query_vector(lm, w).vector for w in words])  # (W, 576)
     labels, cand = add_candidates(tokens.words, tokens.vectors, words, typed)
     token_result = analogy(*typed[:3], cand, labels, (a, b, c), k=8, expected=x or None)

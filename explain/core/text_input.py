@@ -93,7 +93,9 @@ def read_text_file(path: str | Path, max_bytes: int) -> tuple[str, bool]:
     truncated = len(data) > max_bytes
     data = data[:max_bytes]
     if b"\x00" in data:
-        raise TextFileError(f"'{valid_unicode(path.name)[:80]}' is not a text file (it holds NUL bytes).")
+        raise TextFileError(
+            f"'{valid_unicode(path.name)[:80]}' looks binary, not text (it holds NUL bytes): use a UTF-8 text file."
+        )
     try:
         return data.decode("utf-8-sig"), truncated
     except UnicodeDecodeError as exc:

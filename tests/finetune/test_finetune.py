@@ -63,7 +63,7 @@ def test_a_lone_surrogate_in_a_dialogue_becomes_a_replacement_character(tmp_path
 def test_a_binary_dialogue_file_is_refused(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_bytes(b"\x00\x01" * 100)
-    with pytest.raises(ValueError, match="not a text file"):
+    with pytest.raises(ValueError, match="looks binary"):
         ft_data.read_dialogues(path)
 
 
