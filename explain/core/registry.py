@@ -85,7 +85,7 @@ def trained_folder(name: str) -> Path:
         folder = trained_models_dir() / check_trained_name(name.removeprefix(TRAINED_PREFIX))
     except ValueError as exc:
         raise ModelUnavailable(f"'{name[:60]}' is not the name of a trained model. {exc}") from None
-    if not (folder / "config.json").is_file():
+    if not is_complete_save(folder):
         raise ModelUnavailable(f"No trained model '{name[:60]}': train and save one on the Training page.")
     return folder
 
@@ -125,10 +125,15 @@ def hub_folder(model_id: str, local_only: bool = True) -> str:
     return snapshot_download(model_id, local_files_only=local_only, allow_patterns=patterns)
 
 
+def is_complete_save(folder: Path) -> bool:
+    """True for a folder the training page finished saving: its config and its safetensors weights."""
+    return (folder / "config.json").is_file() and (folder / "model.safetensors").is_file()
+
+
 def trained_model_names() -> list[str]:
-    """Names ("trained/<folder>") of the tiny models saved by the training page."""
+    """Names ("trained/<folder>") of the tiny models saved by the training page; half-written folders are left out."""
     root = trained_models_dir()
-    return sorted(TRAINED_PREFIX + p.name for p in root.iterdir() if (p / "config.json").is_file())
+    return sorted(TRAINED_PREFIX + p.name for p in root.iterdir() if is_complete_save(p))
 
 
 def builtin_specs() -> list[ModelSpec]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,9 +48,13 @@ def test_item5_a_folder_without_weights_is_a_message_that_names_no_path():
     folder = registry.trained_models_dir() / "hostile-empty"
     folder.mkdir(exist_ok=True)
     (folder / "config.json").write_text('{"model_type": "llama"}', encoding="utf-8")
-    with pytest.raises(ModelUnavailable) as info:
-        load_model("trained/hostile-empty", device="cpu")
-    assert str(folder) not in str(info.value) and "/" not in str(info.value).replace("trained/", "")
+    try:
+        with pytest.raises(ModelUnavailable) as info:
+            load_model("trained/hostile-empty", device="cpu")
+        assert str(folder) not in str(info.value) and "/" not in str(info.value).replace("trained/", "")
+        assert "trained/hostile-empty" not in registry.trained_model_names()  # the training page lists it not
+    finally:
+        shutil.rmtree(folder)
 
 
 @pytest.mark.parametrize("name", ["..", "../x", "x/../../..", "/tmp/evil", "Bad Name", "x" * 41, "\udcff"])
