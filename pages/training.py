@@ -42,7 +42,13 @@ with model_col:
         disabled=locked,
     )
     lr = c[1].select_slider(
-        t("training.lr"), LR_CHOICES, value=3e-3, key="train_lr", disabled=locked, help=t("training.lr_help")
+        t("training.lr"),
+        LR_CHOICES,
+        value=3e-3,
+        key="train_lr",
+        disabled=locked,
+        help=t("training.lr_help"),
+        format_func=lambda lr: num(lr, "g"),  # 0,003 on Italian pages
     )
     batch = c[2].selectbox(t("training.batch"), [8, 16, 32, 64], index=2, key="train_batch", disabled=locked)
     seed = c[3].number_input(t("training.seed"), 0, 9999, 0, key="train_seed", disabled=locked)

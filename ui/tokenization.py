@@ -68,7 +68,10 @@ def token_view(text: str, name: str) -> None:
     counts = tc.text_counts(text, len(pieces))
     columns = st.columns(5)
     for column, key in zip(columns, ["characters", "words", "tokens", "chars_per_token", "tokens_per_word"]):
-        column.metric(t(f"tokenization.col_{key}"), counts[key])
+        column.metric(
+            t(f"tokenization.col_{key}"),
+            num(counts[key], ",") if isinstance(counts[key], int) else num(counts[key], ".2f"),
+        )
     html(tc.chips_html(pieces, text))
     if len(pieces) > MAX_CHIPS:
         st.caption(t("tokenization.chips_cut", shown=number(MAX_CHIPS), total=number(len(pieces))))

@@ -38,8 +38,9 @@ def navigation(step_no: int, n_steps: int, where: str) -> None:
     st.progress(step_no / n_steps, text=t("tour.progress", step=step_no, n=n_steps))
     left, _, right = st.columns([1, 3, 1])
     keys = where == "top"
+    arrows = "←→ " if keys else ""  # Streamlit draws the shortcut's own arrow beside the label
     left.button(
-        t("tour.prev"),
+        t("tour.prev").strip(arrows),
         key=f"tour_prev_{where}",
         on_click=_move,
         args=(-1, n_steps),
@@ -48,7 +49,7 @@ def navigation(step_no: int, n_steps: int, where: str) -> None:
         width="stretch",
     )
     right.button(
-        t("tour.next"),
+        t("tour.next").strip(arrows),
         key=f"tour_next_{where}",
         on_click=_move,
         args=(1, n_steps),

@@ -56,7 +56,9 @@ def rules_vs_learning() -> None:
     with right.container(border=True):
         st.markdown(t("tour.learning_side"))
         st.plotly_chart(
-            localise(candidates_bar(cands, lang=language())), key="tw_rules_chart", config={"displaylogo": False}
+            localise(candidates_bar(cands, t("home.strip_prob"), language())),
+            key="tw_rules_chart",
+            config={"displaylogo": False},
         )
 
 
@@ -139,7 +141,7 @@ def next_token() -> None:
     order = top_ids(probs, 10)
     cands = [{"token": lm.tokenizer.decode([int(i)]), "prob": float(probs[i])} for i in order]
     show_chart(
-        candidates_bar(cands, lang=language()),
+        candidates_bar(cands, t("home.strip_prob"), language()),
         "tw_next",
         [{"token": repr(c["token"]), "p": round(c["prob"], 4)} for c in cands],
     )
