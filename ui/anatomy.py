@@ -19,7 +19,7 @@ from explain.core.display import code_span, visible
 from explain.core.limits import MAX_ANATOMY_TOKENS
 from explain.core.loading import LoadedModel
 from ui import attention as attention_views
-from ui.text import localise, num, t
+from ui.text import language, localise, num, t
 
 
 def fixed(value: float, digits: int = 2) -> str:
@@ -74,9 +74,8 @@ def diagram(shape: ModelShape, report: dict, stream: Stream, layer: int, probs: 
     if st.session_state.get("an_stage") not in keys:
         st.session_state["an_stage"] = "attn"
     title = t("anatomy.block_title", layers=shape.layers, layer=layer)
-    fig = figs.diagram(
-        stages(shape), names, stage_values(report, stream, layer, probs), st.session_state["an_stage"], title
-    )
+    values = stage_values(report, stream, layer, probs)
+    fig = figs.diagram(stages(shape), names, values, st.session_state["an_stage"], title, lang=language())
     st.plotly_chart(localise(fig), key="an_diagram", on_select=on_diagram_click, selection_mode="points", theme=None)
     return st.segmented_control(t("anatomy.stage"), keys, key="an_stage", format_func=names.get, required=True)
 

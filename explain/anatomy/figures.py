@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from explain.anatomy.diagram import Stage
 from explain.core.display import plot_text, visible
+from explain.core.numbers import fmt_number
 
 BLOCK = "#e8eefc"  # background of the repeated block
 BOX = "#ffffff"
@@ -24,7 +25,7 @@ def diagram(
     values: dict[str, str],
     selected: str,
     block_title: str,
-    thousands: str = ",",
+    lang: str = "en",
 ) -> go.Figure:
     """Boxes left to right, one per stage (name, output shape, live value); the block's stages on a band.
 
@@ -33,7 +34,7 @@ def diagram(
     fig = go.Figure()
     xs = list(range(len(stages)))
     _boxes(fig, stages, selected, block_title)
-    lines = [(names[s.key], shape_text(s.shape, thousands), values.get(s.key, "")) for s in stages]
+    lines = [(names[s.key], shape_text(s.shape, lang), values.get(s.key, "")) for s in stages]
     labels = [f"<b>{plot_text(name)}</b><br>{plot_text(size)}<br>{plot_text(value)}" for name, size, value in lines]
     fig.add_trace(
         go.Scatter(
@@ -64,9 +65,9 @@ def _boxes(fig: go.Figure, stages: list[Stage], selected: str, block_title: str)
             fig.add_annotation(**arrow, showarrow=True, arrowhead=2, text="")
 
 
-def shape_text(shape: tuple, thousands: str = ",") -> str:
-    """('T', 49152) -> '(T, 49,152)'; Italian passes thousands='.' -> '(T, 49.152)'."""
-    return "(" + ", ".join(f"{d:,}".replace(",", thousands) if isinstance(d, int) else str(d) for d in shape) + ")"
+def shape_text(shape: tuple, lang: str = "en") -> str:
+    """('T', 49152) -> '(T, 49,152)'; in Italian '(T, 49.152)'."""
+    return "(" + ", ".join(fmt_number(d, ",", lang) if isinstance(d, int) else str(d) for d in shape) + ")"
 
 
 def stream_norms(layers: list[dict], labels: dict[str, str]) -> go.Figure:

@@ -9,7 +9,7 @@ SHAPE = ModelShape(2, 4, 2, 8, 32, 64, 49152, "RMSNorm", "SwiGLU", "rotary", Tru
 def test_diagram_has_one_clickable_point_per_stage_and_escapes_values():
     steps = stages(SHAPE)
     names = {s.key: s.key for s in steps}
-    fig = figs.diagram(steps, names, {"ids": "<b>x</b>"}, "attn", "× 2", thousands=".")
+    fig = figs.diagram(steps, names, {"ids": "<b>x</b>"}, "attn", "× 2", lang="it")
     (trace,) = fig.data
     assert list(trace.customdata) == [s.key for s in steps]
     assert "&lt;b&gt;x&lt;/b&gt;" in trace.text[0] and "<b>x</b>" not in trace.text[0]
