@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from explain.core import memory
 from ui import presenter, sidebar
 from ui.page import show_error
 from ui.text import t
@@ -53,3 +54,4 @@ except Exception as exc:  # st.stop/st.rerun are BaseException and pass through
     show_error(exc)
 finally:
     sidebar.show_loaded(loaded_slot)
+    memory.settle_once(navigation.url_path)  # a page's first run has imported what it needs: freeze that once

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.core import gguf_cache, registry
+from explain.core import gguf_cache, memory, registry
 from explain.core.loading import LoadedModel, ModelUnavailable, load_model
 from ui.text import t
 
@@ -21,6 +21,7 @@ LOADED: dict[str, dict] = {}  # name -> describe(), for the sidebar; process-wid
 def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
     lm = load_model(name, device=device, dtype=dtype)
     LOADED[name] = lm.describe()
+    memory.settle()  # the model's objects live as long as the process: full collections skip them from now on
     return lm
 
 
