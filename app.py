@@ -8,9 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from explain.core import memory
+from explain.core import flight, memory
 from ui import presenter, sidebar
-from ui.page import show_error
+from ui.page import busy_notice, show_error
 from ui.text import t
 
 HERE = Path(__file__).parent
@@ -46,6 +46,7 @@ navigation = st.navigation(
         ],
     }
 )
+flight.set_wait_notice(busy_notice)  # "you are number N" when this run waits for a model
 loaded_slot = sidebar.render()
 presenter.apply()
 try:

@@ -51,7 +51,7 @@ def encode(lm: LoadedModel, text: str) -> list[int]:
 
 def _forward(lm: LoadedModel, ids: list[int]):
     batch = torch.tensor([ids], device=lm.device)
-    with lm.lock, torch.inference_mode():
+    with lm.turns.turn(), torch.inference_mode():
         return lm.model(input_ids=batch, output_attentions=True, output_hidden_states=True)
 
 
@@ -62,13 +62,18 @@ def _to_numpy(t: torch.Tensor) -> np.ndarray:
 def analyze(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TOKENS) -> Analysis:
     """Run `lm` once over `text` (at most `limit` tokens) and return everything as numpy arrays.
 
-    Raises EmptyTextError for empty text. Repeated calls with the same text are free.
+    Raises EmptyTextError for empty text. Repeated calls with the same text are free; identical
+    calls from several sessions at the same moment share one pass (`lm.flights`).
     """
     cleaned = require_nonempty(text)
     key = ("analysis", cleaned, limit)
     cached = lm.results.get(key)
     if cached is not None:
         return cached
+    return lm.flights.do(key, lambda: lm.results.get(key) or _analyze(lm, cleaned, limit, key))
+
+
+def _analyze(lm: LoadedModel, cleaned: str, limit: int, key: tuple) -> Analysis:
     all_ids = encode(lm, cleaned)
     ids = all_ids[:limit]
     start = time.perf_counter()
