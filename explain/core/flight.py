@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from explain.core import priority
 from explain.core.limits import MAX_QUEUE
 
 
@@ -87,7 +88,19 @@ class Turns:
 
     @contextlib.contextmanager
     def turn(self, on_wait: Callable[[int], None] | None = None) -> Iterator[None]:
-        """Hold the model's lock for the block; if it is taken, call `on_wait(position)` first (1 = next)."""
+        """Hold the model's lock for the block; if it is taken, call `on_wait(position)` first (1 = next).
+
+        Counts as a student's pass for background jobs' thread budget (`core/priority.py`).
+        """
+        priority.student_started()
+        try:
+            with self._held(on_wait):
+                yield
+        finally:
+            priority.student_finished()
+
+    @contextlib.contextmanager
+    def _held(self, on_wait: Callable[[int], None] | None) -> Iterator[None]:
         if self.lock.acquire(blocking=False):
             self._enter(0)
         else:
