@@ -28,7 +28,7 @@ def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
 def convert_with_progress() -> None:
     """Convert SmolLM2's GGUF before loading, drawing a progress bar while it runs."""
     source = registry.smollm2_gguf_path()
-    if source is None or gguf_cache.is_complete(gguf_cache.converted_dir(registry.DEFAULT_CAUSAL_LM), source):
+    if source is None or gguf_cache.is_complete_once(gguf_cache.converted_dir(registry.DEFAULT_CAUSAL_LM), source):
         return
     bar = st.progress(0.0, text=t("common.converting"))
     gguf_cache.ensure_converted(registry.DEFAULT_CAUSAL_LM, source, lambda f, m: bar.progress(f, text=m))
