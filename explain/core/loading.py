@@ -39,9 +39,13 @@ class LoadedModel:
     results: LRU = field(default_factory=lambda: LRU(32))  # analyses keyed by text
     flights: SingleFlight = field(default_factory=SingleFlight)  # identical analyses in flight computed once
     turns: Turns = field(init=False)  # the queue in front of `lock`: place in line, bounded
+    batcher: Any = field(init=False)  # core/batching.Batcher: concurrent analyses in one padded pass
 
     def __post_init__(self) -> None:
+        from explain.core.batching import Batcher
+
         self.turns = Turns(self.lock)
+        self.batcher = Batcher(self)
 
     @property
     def dtype_name(self) -> str:
