@@ -8,8 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from explain.core import flight, memory
 from ui import presenter, sidebar
-from ui.page import show_error
+from ui.page import busy_notice, show_error
 from ui.text import t
 
 HERE = Path(__file__).parent
@@ -46,6 +47,7 @@ navigation = st.navigation(
         ],
     }
 )
+flight.set_wait_notice(busy_notice)  # "you are number N" when this run waits for a model
 loaded_slot = sidebar.render()
 presenter.apply()
 try:
@@ -54,3 +56,4 @@ except Exception as exc:  # st.stop/st.rerun are BaseException and pass through
     show_error(exc)
 finally:
     sidebar.show_loaded(loaded_slot)
+    memory.settle_once(navigation.url_path)  # a page's first run has imported what it needs: freeze that once

@@ -1,13 +1,15 @@
 """Many students, one server: N concurrent real sessions against a local app, timed.
 
 Each session speaks Streamlit's own websocket protocol (the protobuf messages
-the browser sends), which is far lighter than N browser tabs: it opens the
-tour's next-token step, then types its own sentence into the step's text box
-a few times, each time waiting for the script to finish. Each of those reruns
-is one request; its latency runs from sending the message to the server's
-"script finished". Errors are exception or error boxes on the page, failed
-runs, timeouts and disconnects. Peak memory is the server process's resident
-set (with its children), sampled while the sessions run.
+the browser sends), which is far lighter than N browser tabs. It walks through
+its pages (see `load_plan.py`): opens one, types its own texts into the page's
+text box, moves on. Each rerun is one request; its latency runs from sending the
+message to the server's "script finished". Two modes: `burst`, every session
+acting at the same moment (open + `rounds` texts each), and `class`, each
+session thinking 5–20 s between actions for `minutes`. Errors are exception or
+error boxes on the page, failed runs, timeouts and disconnects. The report
+(see `load_report.py`) gives p50/p95/p99 per page, server CPU seconds per
+request and the server's resident memory over the test.
 
 Loopback only, bounded in sessions, rounds and time; it stops by itself. Leaves
 out browsers (rendering cost is the client's, not the server's).
@@ -23,6 +25,8 @@ from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 
+from bench.load_plan import DEFAULT_PAGES, MODES, PAGES, PageSpec, actions, start_offset, student_text, think_seconds
+from bench.load_report import ServerSampler, SessionLog, server_pid, summarise
 from explain.core.limits import MAX_SESSIONS
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -32,19 +36,15 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 class LoadConfig:
     sessions: int = 5  # concurrent sessions, 1..MAX_SESSIONS
     url: str | None = None  # a running app on this machine; None = start one on a free port
-    page: str = "tour"  # url path of the page the sessions open
-    query: dict = field(default_factory=lambda: {"step": "6", "lang": "en"})  # the tour's next-token step
-    text_key: str = "tour_nt_text"  # widget key of the text box each session types into
-    rounds: int = 2  # interactions per session after opening the page
+    mode: str = "burst"  # "burst": all act at once; "class": each thinks 5-20 s between actions
+    pages: tuple[PageSpec, ...] = tuple(PAGES[n] for n in DEFAULT_PAGES)  # pages the sessions walk through
+    rounds: int = 2  # burst: texts each session types after opening its page
+    stay: int = 2  # class: texts typed on a page before moving to the next
+    minutes: float = 5.0  # class: how long the class runs
+    seed: int = 0  # think times and start offsets
+    server_env: dict = field(default_factory=dict)  # extra environment of the server this test starts
     request_timeout_s: float = 120.0  # longest wait for one rerun to finish
     total_timeout_s: float = 600.0  # the whole test stops after this, finished or not
-
-
-@dataclass
-class SessionLog:
-    latencies_ms: list[float] = field(default_factory=list)  # one per finished request
-    errors: list[str] = field(default_factory=list)  # what went wrong, in words
-    requests: int = 0  # reruns sent
 
 
 def check_loopback(url: str) -> str:
@@ -55,12 +55,12 @@ def check_loopback(url: str) -> str:
     return url.rstrip("/")
 
 
-def _rerun_message(cfg: LoadConfig, widget: tuple[str, str] | None) -> bytes:
+def _rerun_message(spec: PageSpec | None, widget: tuple[str, str] | None) -> bytes:
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     msg = BackMsg()
-    msg.rerun_script.query_string = urlencode(cfg.query)
-    msg.rerun_script.page_name = cfg.page
+    msg.rerun_script.query_string = urlencode(spec.query) if spec else "lang=en"
+    msg.rerun_script.page_name = spec.page if spec else ""
     if widget is not None:
         state = msg.rerun_script.widget_states.widgets.add()
         state.id, state.string_value = widget
@@ -101,103 +101,87 @@ def _wait_finished(ws, log: SessionLog, widget_ids: list[str]) -> bool:
             # FINISHED_EARLY_FOR_RERUN: another run follows; keep reading
 
 
-def _request(ws, cfg: LoadConfig, log: SessionLog, widget: tuple[str, str] | None, ids: list[str]) -> None:
-    log.requests += 1
-    start = time.perf_counter()
-    ws.send_binary(_rerun_message(cfg, widget))
-    if _wait_finished(ws, log, ids):
-        log.latencies_ms.append((time.perf_counter() - start) * 1000)
-
-
-def run_session(base: str, cfg: LoadConfig, number: int, deadline: float) -> SessionLog:
-    """One student: open the page, then type `cfg.rounds` sentences of their own, each a timed rerun."""
+def _connect(base: str, timeout_s: float):
     import websocket
 
-    log = SessionLog()
     ws_url = base.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/_stcore/stream"
-    try:
-        ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=cfg.request_timeout_s)
-    except Exception as exc:  # refused, reset, timed out: all count as errors
-        log.errors.append(f"connect: {type(exc).__name__}: {exc}")
-        return log
-    try:
+    return websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout_s)
+
+
+class Student:
+    """One simulated session: a websocket, the text box id of each page it opened, its log."""
+
+    def __init__(self, base: str, cfg: LoadConfig, number: int) -> None:
+        self.base, self.cfg, self.number = base, cfg, number
+        self.log = SessionLog()
+        self.ws = None
+        self.text_ids: dict[str, str] = {}  # page name -> widget id of its text box
+        self.tour_step: str | None = None  # the tour remembers its step per session: a new step needs a new one
+
+    def _request(self, spec: PageSpec, widget: tuple[str, str] | None, ids: list[str]) -> None:
+        self.log.requests += 1
+        start = time.perf_counter()
+        self.ws.send_binary(_rerun_message(spec, widget))
+        if _wait_finished(self.ws, self.log, ids):
+            self.log.timings.append((spec.name, (time.perf_counter() - start) * 1000))
+
+    def open(self, spec: PageSpec) -> bool:
+        """Open `spec`'s page (a timed request) and find its text box; False (and an error) if it is missing."""
+        step = dict(spec.query).get("step") if spec.page == "tour" else None
+        if self.ws is None or (step and self.tour_step and step != self.tour_step):
+            self.close()
+            self.ws = _connect(self.base, self.cfg.request_timeout_s)
+        self.tour_step = step or self.tour_step
         ids: list[str] = []
-        _request(ws, cfg, log, None, ids)
-        text_id = next((i for i in ids if i.endswith(cfg.text_key)), None)
-        if text_id is None:
-            log.errors.append(f"no widget with key '{cfg.text_key}' on page '{cfg.page}'")
-            return log
-        for round_no in range(cfg.rounds):
-            if time.monotonic() > deadline:
-                log.errors.append("stopped: total time limit reached")
-                break
-            sentence = f"Student {number} asks, in round {round_no}: the capital of Italy is"
-            _request(ws, cfg, log, (text_id, sentence), [])
-    except Exception as exc:  # timeouts and disconnects
-        log.errors.append(f"{type(exc).__name__}: {exc}")
-    finally:
-        with contextlib.suppress(Exception):
-            ws.close()
-    return log
+        self._request(spec, None, ids)
+        found = next((i for i in ids if i.endswith(spec.text_key)), None)
+        if found is None:
+            self.log.errors.append(f"no widget with key '{spec.text_key}' on page '{spec.name}'")
+            return False
+        self.text_ids[spec.name] = found
+        return True
 
+    def type(self, spec: PageSpec, action: int) -> None:
+        self._request(spec, (self.text_ids[spec.name], student_text(spec, self.number, action)), [])
 
-def server_pid(url: str) -> int | None:
-    """The process listening on `url`'s port on this machine (None if it cannot be seen)."""
-    import psutil
-
-    port = urlsplit(url).port
-    with contextlib.suppress(psutil.Error, OSError):
-        for conn in psutil.net_connections(kind="tcp"):
-            if conn.laddr and conn.laddr.port == port and conn.status == psutil.CONN_LISTEN and conn.pid:
-                return conn.pid
-    return None
-
-
-class RssSampler:
-    """Samples a process's resident memory (children included) in a thread, keeping the peak in MB."""
-
-    def __init__(self, pid: int | None, every_s: float = 0.1) -> None:
-        self.pid, self.every_s, self.peak_mb = pid, every_s, 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _sample(self) -> float:
-        import psutil
-
-        proc = psutil.Process(self.pid)
-        procs = [proc, *proc.children(recursive=True)]
-        return sum(p.memory_info().rss for p in procs) / 2**20
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
+    def close(self) -> None:
+        if self.ws is not None:
             with contextlib.suppress(Exception):
-                self.peak_mb = max(self.peak_mb, self._sample())
-            self._stop.wait(self.every_s)
-
-    def __enter__(self) -> RssSampler:
-        if self.pid is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
+                self.ws.close()
+        self.ws = None
 
 
-def summarise(logs: list[SessionLog], sessions: int, peak_rss_mb: float | None) -> dict:
-    """The report: {"sessions", "requests", "errors", "p50_ms", "p95_ms", "peak_rss_mb", ...}."""
-    latencies = np.array([ms for log in logs for ms in log.latencies_ms])
-    problems = [e for log in logs for e in log.errors]
-    return {
-        "sessions": sessions,
-        "requests": sum(log.requests for log in logs),
-        "errors": len(problems),
-        "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies.size else None,
-        "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies.size else None,
-        "peak_rss_mb": round(peak_rss_mb, 1) if peak_rss_mb else None,
-        "error_examples": sorted(set(problems))[:5],
-    }
+def _walk(student: Student, cfg: LoadConfig, deadline: float, class_end: float | None) -> None:
+    rng = np.random.default_rng([cfg.seed, student.number + 1])
+    if class_end is not None:
+        time.sleep(min(start_offset(rng), max(0.0, class_end - time.monotonic())))
+    stay = cfg.rounds if class_end is None else cfg.stay
+    for i, (what, spec) in enumerate(actions(cfg.pages, student.number, stay)):
+        if class_end is None and i > cfg.rounds:
+            return
+        if class_end is not None and i > 0:
+            time.sleep(think_seconds(rng))
+        if time.monotonic() > (class_end if class_end is not None else deadline):
+            return
+        if time.monotonic() > deadline:
+            student.log.errors.append("stopped: total time limit reached")
+            return
+        if what == "open" and not student.open(spec):
+            return
+        if what == "type":
+            student.type(spec, i)
+
+
+def run_session(base: str, cfg: LoadConfig, number: int, deadline: float, class_end: float | None = None) -> SessionLog:
+    """One student: burst (open, then `cfg.rounds` texts) or, with `class_end`, a class lasting until then."""
+    student = Student(base, cfg, number)
+    try:
+        _walk(student, cfg, deadline, class_end)
+    except Exception as exc:  # refused connections, timeouts and disconnects all count as errors
+        student.log.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        student.close()
+    return student.log
 
 
 def prime(base: str, timeout_s: float = 300.0) -> None:
@@ -207,33 +191,35 @@ def prime(base: str, timeout_s: float = 300.0) -> None:
     script run in its old folder-based mode unless that run is the main page; after
     one main-page run, `st.navigation` (app.py) takes over for every session.
     """
-    import websocket
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    ws = websocket.create_connection(
-        base.replace("http://", "ws://", 1) + "/_stcore/stream", subprotocols=["streamlit"], timeout=timeout_s
-    )
+    ws = _connect(base, timeout_s)
     try:
-        msg = BackMsg()
-        msg.rerun_script.query_string = "lang=en"
-        ws.send_binary(msg.SerializeToString())
+        ws.send_binary(_rerun_message(None, None))
         _wait_finished(ws, SessionLog(), [])
     finally:
         ws.close()
 
 
-def _run_against(base: str, cfg: LoadConfig) -> dict:
-    deadline = time.monotonic() + cfg.total_timeout_s
+def _warm_up(base: str, cfg: LoadConfig, deadline: float) -> tuple[float, list[str]]:
+    """Prime, then open every page once and type once (loads each model); (ms taken, errors)."""
     start = time.perf_counter()
     prime(base, cfg.request_timeout_s)
-    warm = run_session(base, LoadConfig(**{**cfg.__dict__, "rounds": 1}), -1, deadline)  # loads the model once
-    warmup_ms = round((time.perf_counter() - start) * 1000, 1)
+    errors: list[str] = []
+    for spec in cfg.pages:
+        warm = LoadConfig(**{**cfg.__dict__, "pages": (spec,), "rounds": 1, "mode": "burst"})
+        errors += [f"warm-up {spec.name}: {e}" for e in run_session(base, warm, -1, deadline).errors]
+    return round((time.perf_counter() - start) * 1000, 1), errors
+
+
+def _run_against(base: str, cfg: LoadConfig) -> dict:
+    deadline = time.monotonic() + cfg.total_timeout_s
+    warmup_ms, warm_errors = _warm_up(base, cfg, deadline)
     logs: list[SessionLog] = [SessionLog() for _ in range(cfg.sessions)]
+    class_end = time.monotonic() + cfg.minutes * 60 if cfg.mode == "class" else None
 
     def worker(i: int) -> None:
-        logs[i] = run_session(base, cfg, i, deadline)
+        logs[i] = run_session(base, cfg, i, deadline, class_end)
 
-    with RssSampler(server_pid(base)) as sampler:
+    with ServerSampler(server_pid(base)) as sampler:
         threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(cfg.sessions)]
         begin = time.perf_counter()
         for thread in threads:
@@ -242,22 +228,23 @@ def _run_against(base: str, cfg: LoadConfig) -> dict:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
         wall_s = time.perf_counter() - begin
     unfinished = sum(thread.is_alive() for thread in threads)
-    for i in range(unfinished):
-        logs.append(SessionLog(errors=[f"session still running at the time limit ({i + 1})"]))
-    report = summarise(logs, cfg.sessions, sampler.peak_mb)
-    warm_errors = [f"warm-up: {e}" for e in warm.errors]
+    logs += [SessionLog(errors=[f"session still running at the time limit ({i + 1})"]) for i in range(unfinished)]
+    report = summarise(logs, cfg.sessions, sampler.report())
     report["errors"] += len(warm_errors)
     report["error_examples"] = (warm_errors + report["error_examples"])[:5]
-    return {**report, "warmup_ms": warmup_ms, "wall_s": round(wall_s, 2), "rounds": cfg.rounds, "page": cfg.page}
+    extra = {"mode": cfg.mode, "rounds": cfg.rounds, "minutes": cfg.minutes if cfg.mode == "class" else None}
+    return {**report, "warmup_ms": warmup_ms, "wall_s": round(wall_s, 2), **extra}
 
 
 def run_loadtest(cfg: LoadConfig) -> dict:
     """Run the load test; start a private server on a free localhost port unless `cfg.url` is given."""
     if not 1 <= cfg.sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be between 1 and {MAX_SESSIONS}, got {cfg.sessions}")
+    if cfg.mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {cfg.mode!r}")
     if cfg.url:
         return {**_run_against(check_loopback(cfg.url), cfg), "url": cfg.url}
     from tools.serve import streamlit_server
 
-    with streamlit_server() as base:
+    with streamlit_server(extra_env=cfg.server_env) as base:
         return {**_run_against(base, cfg), "url": "own server on " + base}

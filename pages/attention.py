@@ -16,14 +16,16 @@ PRESET_KEYS = [*attn.PRESETS, "custom"]
 VIEWS = ["heatmap", "grid", "layer", "head_view", "steps", "causal"]
 
 
+# Callbacks read with .get: they run before the page binds its keys, and a client that sends only
+# the widget it changed (the load test, a crafted one) must not turn a keystroke into a traceback.
 def _on_preset() -> None:
-    preset = st.session_state["attn_preset"]
+    preset = st.session_state.get("attn_preset")
     if preset in attn.PRESETS:
         st.session_state["attn_text"] = attn.PRESETS[preset]
 
 
 def _on_text() -> None:
-    if st.session_state["attn_text"] != attn.PRESETS.get(st.session_state["attn_preset"]):
+    if st.session_state.get("attn_text") != attn.PRESETS.get(st.session_state.get("attn_preset")):
         st.session_state["attn_preset"] = "custom"
 
 

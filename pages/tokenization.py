@@ -18,22 +18,24 @@ TABS = ["tab_tokens", "tab_compare", "tab_letters", "tab_ids", "tab_tax", "tab_b
 
 
 def _preset_text(key: str) -> str:
-    return random_letters(st.session_state["tok_seed"]) if key == "random_letters" else PRESETS[key]
+    return random_letters(st.session_state.get("tok_seed", 0)) if key == "random_letters" else PRESETS[key]
 
 
+# Callbacks read with .get: they run before the page binds its keys, and a client that sends only
+# the widget it changed (the load test, a crafted one) must not turn a keystroke into a traceback.
 def _on_preset() -> None:
-    if st.session_state["tok_preset"] in PRESETS:
+    if st.session_state.get("tok_preset") in PRESETS:
         st.session_state["tok_text"] = _preset_text(st.session_state["tok_preset"])
 
 
 def _on_text() -> None:
-    preset = st.session_state["tok_preset"]
-    if preset in PRESETS and st.session_state["tok_text"] != _preset_text(preset):
+    preset = st.session_state.get("tok_preset")
+    if preset in PRESETS and st.session_state.get("tok_text") != _preset_text(preset):
         st.session_state["tok_preset"] = "custom"
 
 
 def _new_letters() -> None:
-    st.session_state["tok_seed"] += 1
+    st.session_state["tok_seed"] = st.session_state.get("tok_seed", 0) + 1
     st.session_state["tok_preset"] = "random_letters"
     _on_preset()
 

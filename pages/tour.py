@@ -9,6 +9,16 @@ from ui.text import language, t
 from ui.tour import current_step, navigation, quiz
 from ui.tour_widgets import WIDGETS
 
+
+@st.fragment
+def live_widget(name: str) -> None:
+    """The step's live widget; typing or moving a slider in it reruns only this box, not the lesson around it."""
+    try:
+        WIDGETS[name]()
+    except Exception as exc:  # a widget failing must not take the lesson down
+        show_error(exc)
+
+
 ensure_router()  # a fresh server's deep link to /tour still goes through app.py
 STEPS = load_steps()
 lang = language()
@@ -32,10 +42,7 @@ st.markdown(step.text.get(lang, step.text["en"]))
 st.caption(f"{t('tour.sources')}: " + " · ".join(step.sources))
 with st.container(border=True):
     st.markdown(f"**{t('tour.try_it')}**")
-    try:
-        WIDGETS[step.widget]()
-    except Exception as exc:  # a widget failing must not take the lesson down
-        show_error(exc)
+    live_widget(step.widget)
 if step.myth:
     presenter.myth_box(step.myth)
 quiz(step)

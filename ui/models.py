@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.core import gguf_cache, registry
+from explain.core import gguf_cache, memory, registry
 from explain.core.loading import LoadedModel, ModelUnavailable, load_model
 from ui.text import t
 
@@ -21,13 +21,14 @@ LOADED: dict[str, dict] = {}  # name -> describe(), for the sidebar; process-wid
 def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
     lm = load_model(name, device=device, dtype=dtype)
     LOADED[name] = lm.describe()
+    memory.settle()  # the model's objects live as long as the process: full collections skip them from now on
     return lm
 
 
 def convert_with_progress() -> None:
     """Convert SmolLM2's GGUF before loading, drawing a progress bar while it runs."""
     source = registry.smollm2_gguf_path()
-    if source is None or gguf_cache.is_complete(gguf_cache.converted_dir(registry.DEFAULT_CAUSAL_LM), source):
+    if source is None or gguf_cache.is_complete_once(gguf_cache.converted_dir(registry.DEFAULT_CAUSAL_LM), source):
         return
     bar = st.progress(0.0, text=t("common.converting"))
     gguf_cache.ensure_converted(registry.DEFAULT_CAUSAL_LM, source, lambda f, m: bar.progress(f, text=m))

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from explain.core.display import literal
+from explain.core.flight import Busy
 from explain.core.limits import MAX_TEXT_CHARS
 from explain.core.text_input import CleanText, clean_text
 from ui.text import t
@@ -41,8 +42,17 @@ def header(section: str) -> None:
     st.markdown(t(f"{section}.intro"))
 
 
+def busy_notice(position: int) -> None:
+    """Told to a session whose request waits for the model: its place in the queue (1 = next, not worth a word)."""
+    if position >= 2:
+        st.toast(t("common.busy", n=position), icon="⏳")
+
+
 def show_error(exc: BaseException) -> None:
     """A clear message instead of a traceback (the details stay in the server log)."""
+    if isinstance(exc, Busy):
+        st.warning(t("common.busy_full"))
+        return
     st.error(t("common.error", detail=literal(str(exc)[:300])))
 
 

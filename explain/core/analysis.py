@@ -49,46 +49,39 @@ def encode(lm: LoadedModel, text: str) -> list[int]:
     return list(lm.tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
-def _forward(lm: LoadedModel, ids: list[int]):
-    batch = torch.tensor([ids], device=lm.device)
-    with lm.lock, torch.inference_mode():
-        return lm.model(input_ids=batch, output_attentions=True, output_hidden_states=True)
-
-
-def _to_numpy(t: torch.Tensor) -> np.ndarray:
-    return t.detach().float().cpu().numpy()
-
-
 def analyze(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TOKENS) -> Analysis:
     """Run `lm` once over `text` (at most `limit` tokens) and return everything as numpy arrays.
 
-    Raises EmptyTextError for empty text. Repeated calls with the same text are free.
+    Raises EmptyTextError for empty text. Repeated calls with the same text are free; identical
+    calls from several sessions at the same moment share one pass (`lm.flights`).
     """
     cleaned = require_nonempty(text)
     key = ("analysis", cleaned, limit)
     cached = lm.results.get(key)
     if cached is not None:
         return cached
+    return lm.flights.do(key, lambda: lm.results.get(key) or _analyze(lm, cleaned, limit, key))
+
+
+def _analyze(lm: LoadedModel, cleaned: str, limit: int, key: tuple) -> Analysis:
     all_ids = encode(lm, cleaned)
     ids = all_ids[:limit]
     start = time.perf_counter()
-    out = _forward(lm, ids)
+    out = lm.batcher.run(ids)  # alone, or in one padded pass with other sessions' texts
     seconds = time.perf_counter() - start
-    attentions = np.stack([_to_numpy(a[0]) for a in out.attentions])
-    hidden = np.stack([_to_numpy(h[0]) for h in out.hidden_states])
     next_logits = token_logprobs = None
     if lm.kind == "causal-lm":
-        logits = out.logits[0].float()
-        next_logits = _to_numpy(logits[-1])
+        logits = out.logits  # (T, V) float32
+        next_logits = logits[-1].cpu().numpy()
         logprobs = torch.log_softmax(logits[:-1], dim=-1)
-        token_logprobs = _to_numpy(logprobs.gather(1, torch.tensor(ids[1:], device=logits.device)[:, None])[:, 0])
+        token_logprobs = logprobs.gather(1, torch.tensor(ids[1:], device=logits.device)[:, None])[:, 0].cpu().numpy()
     result = Analysis(
         lm.name,
         cleaned,
         ids,
         [lm.tokenizer.decode([i]) for i in ids],
-        attentions,
-        hidden,
+        out.attentions,
+        out.hidden_states,
         next_logits,
         token_logprobs,
         len(all_ids) > limit,

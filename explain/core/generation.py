@@ -44,7 +44,7 @@ def step_rng(seed: int | None, position: int) -> np.random.Generator:
 def _forward(lm: LoadedModel, feed: list[int], past) -> tuple[np.ndarray, object]:
     """Logits for the position after `feed` (V,), and the updated KV cache."""
     batch = torch.tensor([feed], device=lm.device)
-    with lm.lock, torch.inference_mode():
+    with lm.turns.turn(), torch.inference_mode():
         out = lm.model(input_ids=batch, past_key_values=past, use_cache=True)
     return out.logits[0, -1].float().cpu().numpy(), out.past_key_values
 

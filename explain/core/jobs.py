@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from explain.core import priority
 from explain.core.job_board import Board
 from explain.core.job_gate import JobGate
 from explain.core.limits import MAX_JOB_SECONDS
@@ -172,6 +173,7 @@ class BackgroundJob:
                 self._stop.wait(WAIT_SECONDS)
                 continue
             self._status = "running"
+            priority.job_turn()  # fewer torch threads while a class is active; students' passes first
             try:
                 with self.work_lock:
                     next(self.work)

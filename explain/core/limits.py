@@ -59,6 +59,8 @@ MAX_WIDGET_CHARS = 200  # characters in any tour text box: a sentence, not a doc
 MAX_STRIP_CHARS = 120  # the live strip's sentence (home page, tour step 1): its heatmap stays readable
 MAX_WORDS = 8  # words compared in the embeddings widget
 MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
+MAX_BATCH_TOKENS = 1024  # padded tokens of one batched analysis pass (texts x longest); bounds its attention memory
+MAX_QUEUE = 120  # requests waiting for one model at once; beyond this a page says "busy" instead of waiting
 
 # Training
 TRAIN_MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)

@@ -21,6 +21,7 @@ import torch
 from explain.core import gguf_cache, registry
 from explain.core.cache import LRU
 from explain.core.device import dtype_name, pick_device, pick_dtype
+from explain.core.flight import SingleFlight, Turns
 from explain.core.registry import ModelUnavailable
 
 
@@ -36,6 +37,15 @@ class LoadedModel:
     source: str  # where the weights came from
     lock: threading.RLock = field(default_factory=threading.RLock)  # one forward pass at a time
     results: LRU = field(default_factory=lambda: LRU(32))  # analyses keyed by text
+    flights: SingleFlight = field(default_factory=SingleFlight)  # identical analyses in flight computed once
+    turns: Turns = field(init=False)  # the queue in front of `lock`: place in line, bounded
+    batcher: Any = field(init=False)  # core/batching.Batcher: concurrent analyses in one padded pass
+
+    def __post_init__(self) -> None:
+        from explain.core.batching import Batcher
+
+        self.turns = Turns(self.lock)
+        self.batcher = Batcher(self)
 
     @property
     def dtype_name(self) -> str:

@@ -29,7 +29,7 @@ def embed_texts(encoder: LoadedModel, texts: list[str], max_tokens: int = 256) -
         batch = encoder.tokenizer(
             texts[start : start + BATCH], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
         ).to(encoder.device)
-        with encoder.lock, torch.inference_mode():
+        with encoder.turns.turn(), torch.inference_mode():
             hidden = encoder.model(**batch).last_hidden_state.float()  # (B, T, D)
         mask = batch["attention_mask"].unsqueeze(-1).float()  # (B, T, 1)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, D)

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from bench.loadtest import LoadConfig, SessionLog, check_loopback, run_loadtest, summarise
+from bench.load_plan import parse_pages
+from bench.loadtest import LoadConfig, check_loopback, run_loadtest
 
 
 def test_five_sessions_without_errors(smollm):  # smollm: the GGUF is converted once, before the server starts
@@ -16,17 +17,21 @@ def test_five_sessions_without_errors(smollm):  # smollm: the GGUF is converted 
     assert report["peak_rss_mb"] > 300  # the server holds SmolLM2
 
 
-def test_summary_counts_errors_and_percentiles():
-    logs = [SessionLog([100.0, 200.0], [], 2), SessionLog([300.0], ["exception: X"], 2)]
-    report = summarise(logs, 2, 512.0)
-    assert (report["requests"], report["errors"], report["p50_ms"]) == (4, 1, 200.0)
+def test_class_mode_over_every_page_without_errors(smollm):
+    """Two students, thinking, walk all pages for a short class: every page answers, none errs."""
+    cfg = LoadConfig(sessions=2, mode="class", minutes=0.75, stay=1, pages=parse_pages("all"), total_timeout_s=420)
+    report = run_loadtest(cfg)
+    assert report["errors"] == 0, report["error_examples"]
+    assert report["requests"] >= 4 and report["pages"] and report["cpu_s_per_request"] > 0
 
 
 def test_only_this_machine_and_bounded_sessions():
     assert check_loopback("http://127.0.0.1:8501/") == "http://127.0.0.1:8501"
     with pytest.raises(ValueError, match="only runs against this machine"):
         check_loopback("http://example.com")
-    for args in (["--sessions", "0"], ["--sessions", "101"], ["--url", "http://10.0.0.1:8501"]):
+    bad = (["--sessions", "0"], ["--sessions", "101"], ["--url", "http://10.0.0.1:8501"], ["--mode", "x"],
+           ["--pages", "nope"], ["--minutes", "0"], ["--rounds", "101"])  # fmt: skip
+    for args in bad:
         out = subprocess.run(
             [sys.executable, "-m", "explain", "loadtest", *args, "--json"], capture_output=True, text=True
         )

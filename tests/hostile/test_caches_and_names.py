@@ -161,6 +161,17 @@ def test_item10_a_corrupt_conversion_is_detected_and_rebuilt(fake_gguf, fault):
     assert set(manifest["sha256"]) == {"model.safetensors", "config.json"}
 
 
+def test_a_verified_conversion_is_hashed_once_per_process_until_its_manifest_changes(fake_gguf, monkeypatch):
+    folder = gguf_cache.ensure_converted("hostile", fake_gguf)
+    hashed = []
+    real = gguf_cache.checksum
+    monkeypatch.setattr(gguf_cache, "checksum", lambda path: hashed.append(path.name) or real(path))
+    assert all(gguf_cache.is_complete_once(folder, fake_gguf) for _ in range(5))
+    assert len(hashed) == 2  # both files, the first time only: pages ask on every rerun
+    (folder / gguf_cache.MANIFEST).write_text("{}", encoding="utf-8")  # a new manifest is checked again
+    assert not gguf_cache.is_complete_once(folder, fake_gguf)
+
+
 def test_item11_partials_of_killed_conversions_are_removed_at_start(fake_gguf):
     models = fake_gguf.parent / "models"
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
