@@ -7,8 +7,8 @@ from explain.anatomy.dla import UnknownToken, logits_at
 from explain.anatomy.report import anatomy_report
 from explain.anatomy.stream import record_stream
 from explain.core.analysis import softmax
-from explain.core.display import visible
-from explain.core.limits import MAX_ANATOMY_TOKENS, MAX_TEXT_CHARS
+from explain.core.display import literal, visible
+from explain.core.limits import MAX_ANATOMY_TOKENS, MAX_TARGET_CHARS, MAX_TEXT_CHARS
 from ui import anatomy as views
 from ui import anatomy_tools as tools
 from ui.models import get_model
@@ -37,7 +37,7 @@ try:
     with st.spinner(t("anatomy.computing")):
         stream = record_stream(lm, text)
 except UnsupportedModel as exc:
-    st.warning(str(exc))
+    st.warning(literal(str(exc)))
     st.stop()
 if stream.truncated:
     notice_truncated(stream.total_tokens, stream.n_tokens)
@@ -51,12 +51,12 @@ position = pos_col.selectbox(t("anatomy.position"), list(range(n)), key="an_pos"
                              format_func=lambda p: f"{p}: {visible(stream.tokens[p])}")  # fmt: skip
 layer = layer_col.selectbox(t("anatomy.layer"), list(range(shape.layers)), key="an_layer")
 target_col.text_input(t("anatomy.target"), key="an_target", placeholder=t("anatomy.target_top"),
-                      help=t("anatomy.target_help"), max_chars=40)  # fmt: skip
+                      help=t("anatomy.target_help"), max_chars=MAX_TARGET_CHARS)  # fmt: skip
 mirror("an_text", "an_target", "an_pos", "an_layer")
 try:
-    report = anatomy_report(lm, text, position, st.session_state["an_target"] or None)
+    report = anatomy_report(lm, text, position, typed_text("an_target", MAX_TARGET_CHARS).text or None)
 except UnknownToken as exc:
-    st.warning(t("anatomy.target_bad", detail=str(exc)))
+    st.warning(t("anatomy.target_bad", detail=literal(str(exc))))
     report = anatomy_report(lm, text, position)
 
 probs = softmax(logits_at(lm, stream, position))

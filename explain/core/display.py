@@ -27,9 +27,17 @@ def visible(token_text: str) -> str:
     return "".join(_VISIBLE.get(ch, ch) for ch in token_text)
 
 
+_MARKDOWN_IN_HTML = str.maketrans({"[": "&#91;", "]": "&#93;", ":": "&#58;", "@": "&#64;"})
+
+
 def escape(text: str) -> str:
-    """HTML-escape user text, quotes included: '<b>' -> '&lt;b&gt;'."""
-    return html.escape(text, quote=True)
+    """HTML-escape user text, quotes included: '<b>' -> '&lt;b&gt;'.
+
+    Also writes [ ] : @ as entities (a browser shows them unchanged), so the text stays inert if
+    Markdown ever reads it outside its HTML block: no [link](url), ![image](url), bare URL or
+    e-mail autolink can form. '[x](https://e.vil)' -> '&#91;x&#93;(https&#58;//e.vil)'.
+    """
+    return html.escape(text, quote=True).translate(_MARKDOWN_IN_HTML)
 
 
 def literal(text: str) -> str:

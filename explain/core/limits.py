@@ -83,6 +83,7 @@ MAX_JOB_SECONDS = 30 * 60  # a job never holds a slot longer than this, paused o
 MAX_RUNS_BOUND = 16  # LLM_EXPLAINER_MAX_TRAINING_RUNS is clamped to 1..this
 
 # Anatomy
+MAX_TARGET_CHARS = 40  # the target token typed on the anatomy page
 MAX_ANATOMY_TOKENS = 128  # tokens the hooked pass decomposes (it keeps 2 x L x T x D floats)
 MAX_NEURONS_TOP = 50  # neurons one listing returns
 MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
