@@ -122,16 +122,8 @@ def draw(job: BackgroundJob) -> None:
 
 
 def live_panel() -> None:
-    """The fragment: polls every POLL_SECONDS while the session's job runs, else draws once."""
-    job = st.session_state.get(JOB_KEY)
-    if job is None:
-        return
-
-    @st.fragment(run_every=jobs.POLL_SECONDS if job.view().active else None)
-    def panel() -> None:
-        draw(st.session_state[JOB_KEY])
-
-    panel()
+    """The session's job, redrawn every second while it is active (the shared fragment in ui/jobs.py)."""
+    jobs.live_panel(JOB_KEY, draw)
 
 
 def controls() -> None:

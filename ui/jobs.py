@@ -2,10 +2,12 @@
 
 Training, LoRA fine-tuning and distillation all wait at the one `JobGate` kept here (one per
 server process, `st.cache_resource`), so heavy jobs share one cap. Leaves out each page's job and
-its live panel (see ui/training.py, ui/finetune.py, ui/finetune_distill.py).
+what its live panel draws (see ui/training.py, ui/finetune.py, ui/finetune_distill.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -58,3 +60,19 @@ def active(key: str) -> bool:
     """True while the session's job under `key` is queued, running or paused."""
     job = st.session_state.get(key)
     return job is not None and job.view().active
+
+
+def live_panel(key: str, draw: Callable[[BackgroundJob], None]) -> None:
+    """The session's job under `key` drawn in a fragment that polls every POLL_SECONDS while the job is
+    active, and draws once when it is not (the page's own reruns then redraw it)."""
+    job = st.session_state.get(key)
+    if job is None:
+        return
+
+    @st.fragment(run_every=POLL_SECONDS if job.view().active else None)
+    def panel() -> None:
+        live = st.session_state.get(key)
+        if live is not None:
+            draw(live)
+
+    panel()

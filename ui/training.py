@@ -161,16 +161,8 @@ def live_panel() -> None:
     run = current()
     if run is None:
         return
-    active = run.view().active
-    st.session_state[WAS_ACTIVE_KEY] = active or st.session_state.get(WAS_ACTIVE_KEY, False)
-
-    @st.fragment(run_every=jobs.POLL_SECONDS if active else None)
-    def panel() -> None:
-        live = current()
-        if live is not None:
-            draw(live)
-
-    panel()
+    st.session_state[WAS_ACTIVE_KEY] = run.view().active or st.session_state.get(WAS_ACTIVE_KEY, False)
+    jobs.live_panel(RUN_KEY, draw)
 
 
 def default_config(**fields) -> TrainConfig:

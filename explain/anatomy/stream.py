@@ -110,17 +110,15 @@ def run_stream(lm: LoadedModel, ids: list[int]) -> dict[str, np.ndarray]:
 def record_stream(lm: LoadedModel, text: str, limit: int = MAX_ANATOMY_TOKENS) -> Stream:
     """The decomposed residual stream of `text` (its first `limit` tokens), cached per text."""
     cleaned = require_nonempty(text)
-    key = ("anatomy_stream", cleaned, limit)
-    cached = lm.results.get(key)
-    if cached is not None:
-        return cached
-    all_ids = encode(lm, cleaned)
+    return lm.results.get_or_compute(("anatomy_stream", cleaned, limit), lambda: _stream(lm, cleaned, limit))
+
+
+def _stream(lm: LoadedModel, text: str, limit: int) -> Stream:
+    all_ids = encode(lm, text)
     ids = all_ids[:limit]
     parts = run_stream(lm, ids)
     tokens = [lm.tokenizer.decode([i]) for i in ids]
-    result = Stream(ids, tokens, **parts, truncated=len(all_ids) > limit, total_tokens=len(all_ids))
-    lm.results.put(key, result)
-    return result
+    return Stream(ids, tokens, **parts, truncated=len(all_ids) > limit, total_tokens=len(all_ids))
 
 
 def norms(stream: Stream, position: int) -> dict[str, np.ndarray]:

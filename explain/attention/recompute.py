@@ -104,14 +104,14 @@ def _numpy(x: torch.Tensor) -> np.ndarray:
 def record_queries_keys(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TOKENS) -> QueryKeys:
     """Queries and keys of every layer for `text` (first `limit` tokens), cached per text like `analyze`."""
     cleaned = require_nonempty(text)
-    key = ("queries_keys", cleaned, limit)
-    cached = lm.results.get(key)
-    if cached is not None:
-        return cached
+    return lm.results.get_or_compute(("queries_keys", cleaned, limit), lambda: _queries_keys(lm, cleaned, limit))
+
+
+def _queries_keys(lm: LoadedModel, text: str, limit: int) -> QueryKeys:
     modules = attention_modules(lm)
     rotate = _rotary_function(modules[0])
     d = modules[0].head_dim
-    captured = _record(lm, encode(lm, cleaned)[:limit], modules)
+    captured = _record(lm, encode(lm, text)[:limit], modules)
     parts: dict[str, list] = {"q": [], "k": [], "rq": [], "rk": []}
     with torch.inference_mode():
         for store in captured:
@@ -120,13 +120,11 @@ def record_queries_keys(lm: LoadedModel, text: str, limit: int = MAX_ANALYSIS_TO
             q_rot, k_rot = rotate(q, k, cos, sin)
             for name, tensor in (("q", q_rot), ("k", k_rot), ("rq", q), ("rk", k)):
                 parts[name].append(_numpy(tensor))
-    result = QueryKeys(
+    return QueryKeys(
         *(np.stack(parts[n]) for n in ("q", "k", "rq", "rk")),
         float(modules[0].scaling),
         int(modules[0].num_key_value_groups),
     )
-    lm.results.put(key, result)
-    return result
 
 
 @dataclass

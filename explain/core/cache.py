@@ -51,6 +51,14 @@ class LRU:
     def __len__(self) -> int:
         return len(self._items)
 
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value kept under `key`, else `compute()` kept there and returned (a costly result computed once)."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
 
 def safe_name(name: str, limit: int = 80) -> str:
     """`name` as a file-name piece: letters, digits, '-', '_' and '.' kept, the rest '_'.

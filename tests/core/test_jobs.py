@@ -69,20 +69,26 @@ def test_an_error_is_a_status_with_its_message_not_a_dead_thread():
     assert job.view().status == "error" and job.view().message == "FloatingPointError: The loss became NaN"
 
 
-def test_pause_resume_and_stop_between_pieces_and_stop_runs_the_jobs_cleanup():
-    job, cleanup = job_of(10_000, 0.005)
+def pause_resume_stop(job, still: float, join: float) -> None:
+    """Start `job`, pause it (no step for `still` seconds), resume it, stop it: the one check every job passes."""
     job.start()
     wait_until(lambda: job.view().step >= 3)
     job.pause()
     wait_until(lambda: job.view().status == "paused")
     paused_at = job.view().step
-    time.sleep(0.1)
+    time.sleep(still)
     assert job.view().step == paused_at
     job.resume()
     wait_until(lambda: job.view().step > paused_at)
     job.stop()
-    job.join(5)
-    assert job.view().status == "stopped" and cleanup == ["closed"] and not job.is_alive()
+    job.join(join)
+    assert not job.is_alive() and job.view().status == "stopped" and not job.view().active
+
+
+def test_pause_resume_and_stop_between_pieces_and_stop_runs_the_jobs_cleanup():
+    job, cleanup = job_of(10_000, 0.005)
+    pause_resume_stop(job, still=0.1, join=5)
+    assert cleanup == ["closed"]
 
 
 @pytest.mark.parametrize("options, status", [({"stale_after": 0.2}, "stale"), ({"max_seconds": 0.2}, "timeout")])
@@ -121,18 +127,24 @@ def test_one_gate_queues_jobs_of_any_kind_first_come_and_says_their_place():
     assert second.view().status == "finished" and gate.status() == {"capacity": 1, "running": 0, "waiting": 0}
 
 
+def slowest_poll(job, polls: int, gap: float) -> float:
+    """The longest a page's poll (view + heartbeat) took, over `polls` polls `gap` seconds apart."""
+    slowest = 0.0
+    for _ in range(polls):
+        began = time.perf_counter()
+        job.view()
+        job.heartbeat()
+        slowest = max(slowest, time.perf_counter() - began)
+        time.sleep(gap)
+    return slowest
+
+
 def test_the_view_never_waits_for_a_long_piece_of_work():
     """Issue 21: the page froze while its own run trained. Each piece here takes 0.3 s; polls take far less."""
     job, _ = job_of(10_000, 0.3)
     job.start()
     wait_until(lambda: job.view().status == "running")
-    slowest = 0.0
-    for _ in range(40):
-        began = time.perf_counter()
-        job.view()
-        job.heartbeat()
-        slowest = max(slowest, time.perf_counter() - began)
-        time.sleep(0.02)
+    slowest = slowest_poll(job, polls=40, gap=0.02)
     job.stop()
     job.join(5)
     assert slowest < 0.05, slowest

@@ -18,6 +18,7 @@ from explain.training import char_tokenizer, corpora, tiny_gpt
 from explain.training.data import prepare_data, split_ids
 from explain.training.trainer import TrainConfig, Trainer, lr_at, trainer_for_text
 from explain.training.work import training_job
+from tests.core.test_jobs import pause_resume_stop, slowest_poll
 
 SMALL = tiny_gpt.preset("tiny", block_size=32)
 
@@ -191,19 +192,9 @@ def wait_until(condition, timeout: float = 60.0) -> None:
 
 def test_background_run_pauses_resumes_and_stops():
     trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=5000))
-    run = training_job(trainer).start()
-    wait_until(lambda: run.view().step >= 3)
-    run.pause()
-    wait_until(lambda: run.view().status == "paused")
-    paused_at = run.view().step
-    time.sleep(0.3)
-    assert run.view().step == paused_at
-    run.resume()
-    wait_until(lambda: run.view().step > paused_at)
-    run.stop()
-    run.join(30)
+    run = training_job(trainer)
+    pause_resume_stop(run, still=0.3, join=30)
     view = run.view()
-    assert not run.is_alive() and view.status == "stopped" and not view.active
     assert len(view.records["steps"]) == view.step and view.records["evals"]
 
 
@@ -219,13 +210,7 @@ def test_the_page_can_poll_a_training_run_without_waiting_for_its_steps():
     trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=5000, batch_size=64))
     run = training_job(trainer).start()
     wait_until(lambda: run.view().step >= 1)
-    slowest = 0.0
-    for _ in range(30):
-        began = time.perf_counter()
-        run.view()
-        run.heartbeat()
-        slowest = max(slowest, time.perf_counter() - began)
-        time.sleep(0.03)
+    slowest = slowest_poll(run, polls=30, gap=0.03)
     run.stop()
     run.join(30)
     assert run.view().status == "stopped" and slowest < 0.5, slowest
