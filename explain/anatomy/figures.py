@@ -35,7 +35,9 @@ def diagram(
     xs = list(range(len(stages)))
     _boxes(fig, stages, selected, block_title)
     lines = [(names[s.key], shape_text(s.shape, lang), values.get(s.key, "")) for s in stages]
-    labels = [f"<b>{plot_text(name)}</b><br>{plot_text(size)}<br>{plot_text(value)}" for name, size, value in lines]
+    labels = [
+        f"<b>{_wrap(plot_text(name))}</b><br>{plot_text(size)}<br>{plot_text(value)}" for name, size, value in lines
+    ]
     fig.add_trace(
         go.Scatter(
             x=xs, y=[0] * len(xs), mode="markers+text", text=labels, textfont_size=10, marker=dict(size=60, opacity=0),
@@ -46,6 +48,12 @@ def diagram(
     fig.update_xaxes(visible=False, range=[-0.55, len(stages) - 0.45])
     fig.update_yaxes(visible=False, range=[-1.3, 1.4])
     return fig
+
+
+def _wrap(name: str, width: int = 10) -> str:
+    """A stage name over two lines when it is wider than a box: 'Final RMSNorm' -> 'Final<br>RMSNorm'."""
+    head, _, tail = name.partition(" ")
+    return f"{head}<br>{tail}" if len(name) > width and tail else name
 
 
 def _boxes(fig: go.Figure, stages: list[Stage], selected: str, block_title: str) -> None:
