@@ -156,7 +156,7 @@ def stream_tab(report: dict) -> None:
     st.markdown(f"**{t('anatomy.lens_title')}**")
     lens = [
         {t("anatomy.col_layer"): r["layer"], t("anatomy.col_lens"): visible(r["lens_top"]["token"]),
-         t("anatomy.col_lens_p"): round(r["lens_top"]["prob"], 3)}
+         t("anatomy.col_lens_p"): num(r["lens_top"]["prob"], ".3f")}
         for r in report["layers"]
     ]  # fmt: skip
     st.dataframe(lens, hide_index=True, height=240)

@@ -29,7 +29,7 @@ def _tokens(listing: list[dict], n: int = 5) -> str:
 
 def neurons_table(lm: LoadedModel, stream: Stream, layer: int, position: int, k: int) -> None:
     rows = [
-        {t("anatomy.col_neuron"): n["index"], t("anatomy.col_activation"): round(n["activation"], 3),
+        {t("anatomy.col_neuron"): n["index"], t("anatomy.col_activation"): num(n["activation"], ".3f"),
          t("anatomy.col_promotes"): _tokens(n["promotes"]), t("anatomy.col_suppresses"): _tokens(n["suppresses"])}
         for n in top_neurons(lm, stream.ids, layer, position, k)
     ]  # fmt: skip

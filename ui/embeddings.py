@@ -44,7 +44,7 @@ def token_set(name: str, dtype: str, n: int, _lm: LoadedModel) -> tuple[TokenSet
 
 def neighbour_table(rows: list[tuple[str, float]]) -> None:
     st.dataframe(
-        {t("embeddings.col_token"): [r[0] for r in rows], t("embeddings.col_cosine"): [round(r[1], 3) for r in rows]},
+        {t("embeddings.col_token"): [r[0] for r in rows], t("embeddings.col_cosine"): [num(r[1], ".3f") for r in rows]},
         hide_index=True,
         width="stretch",
     )

@@ -22,7 +22,7 @@ from explain.embeddings.token_table import query_vector
 from ui.embeddings import neighbour_table, token_set
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
-from ui.text import localise, t
+from ui.text import localise, num, t
 from ui.urlstate import bind, mirror
 
 
@@ -55,7 +55,7 @@ def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int
     st.dataframe(
         {
             "#": list(range(1, len(matches) + 1)),
-            t("embeddings.col_cosine"): [round(m.score, 3) for m in matches],
+            t("embeddings.col_cosine"): [num(m.score, ".3f") for m in matches],
             t("embeddings.col_text"): [m.text for m in matches],
         },
         hide_index=True,

@@ -275,6 +275,8 @@ def test_page_map_view_pca(lang):
     assert not at.exception and not at.error
     tables = at.dataframe
     assert len(tables) == 3 and " books" in list(tables[0].value.iloc[:, 0])
+    decimal = "," if lang == "it" else "."
+    assert all(decimal in cosine and len(cosine) == 5 for cosine in tables[0].value.iloc[:, 1])  # 0,729 in Italian
 
 
 @pytest.mark.parametrize("view", ["similarity", "search", "analogy"])
