@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explain.core.display import escape
+from explain.core.display import literal
 from explain.core.jobs import BackgroundJob, JobView
 from explain.finetune import adapters
 from explain.finetune import data as ft_data
@@ -19,7 +19,6 @@ from explain.finetune import lora as ft
 from explain.finetune.figures import loss_figure
 from explain.finetune.lora_work import LoraSpec, lora_job
 from ui import jobs
-from ui.finetune_rag import literal
 from ui.text import localise, t
 
 JOB_KEY = "ft_job"
@@ -76,7 +75,7 @@ def _status(view: JobView) -> None:
     """One line for the job's state: queued, loading, training, comparing, finished, stopped or failed."""
     steps = len(view.records.get("history", []))
     if view.status == "error":
-        st.error(t("finetune.ft_error", detail=escape(view.message)[:300]))
+        st.error(t("finetune.ft_error", detail=literal(view.message[:300])))
     elif view.status == "queued":
         jobs.queue_message(view)
     elif view.status == "finished":
@@ -92,7 +91,7 @@ def _status(view: JobView) -> None:
     if view.values.get("model"):
         st.caption(t("finetune.ft_model", **view.values["model"]))
     if view.values.get("saved"):
-        st.caption(t("finetune.ft_saved", path=escape(view.values["saved"])))
+        st.caption(t("finetune.ft_saved", path=literal(view.values["saved"])))
 
 
 def comparison(rows: list[dict]) -> None:

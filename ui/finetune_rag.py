@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.core.display import literal  # also imported from here by ui/finetune.py
+from explain.core.display import literal
 from explain.core.limits import MAX_DOCUMENTS, MAX_K, MAX_QUESTION_CHARS, MAX_UPLOAD_BYTES
 from explain.core.loading import LoadedModel
 from explain.embeddings.chunking import UPLOAD_SUFFIXES, UploadError, check_upload

@@ -18,7 +18,7 @@ from explain.classroom.tour_figures import candidates_bar
 from explain.core import registry
 from explain.core.analysis import analyze, softmax, top_candidates, top_ids
 from explain.core.chat import greedy_reply
-from explain.core.display import escape, literal, token_chips_html, visible
+from explain.core.display import code_span, literal, token_chips_html
 from explain.core.limits import MAX_WIDGET_CHARS, MAX_WORDS
 from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
@@ -124,10 +124,8 @@ def anatomy_shares(text: str) -> None:
     labels |= {"layer": t("anatomy.col_layer"), "logit": t("anatomy.logit")}
     rows = [{k: round(r[k], 3) for k in ("layer", "dla_attn", "dla_mlp")} for r in report["layers"]]
     chart(layer_shares(report["layers"], report["dla_embedding"], labels), "tw_anat", rows)  # one show_chart per step
-    target, logit = escape(visible(report["target"]["token"])), f"{report['target']['logit']:.2f}"
-    st.caption(
-        t("tour.anatomy_caption", target=f"'{target}'", logit=logit.replace(".", ",") if language() == "it" else logit)
-    )
+    target = code_span(report["target"]["token"])
+    st.caption(t("tour.anatomy_caption", target=target, logit=num(report["target"]["logit"], ".2f")))
 
 
 def next_token() -> None:

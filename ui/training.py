@@ -215,7 +215,7 @@ def saved_models_section() -> None:
         name = st.selectbox(t("training.saved_pick"), names, key="train_saved_pick")
         folder = registry.trained_models_dir() / name.removeprefix(registry.TRAINED_PREFIX)
         model, tokenizer, meta = _load_saved(name, (folder / "model.safetensors").stat().st_mtime)
-        st.caption(t("training.saved_meta", corpus=escape(str(meta.get("corpus", "?"))), steps=meta.get("steps", "?"),
+        st.caption(t("training.saved_meta", corpus=literal(str(meta.get("corpus", "?"))), steps=meta.get("steps", "?"),
                      params=num(sum(p.numel() for p in model.parameters()), ",")))  # fmt: skip
         prompt = st.text_input(t("training.prompt", chars=200), max_chars=200, key="train_saved_prompt")
         if st.button(t("training.generate"), key="train_generate"):

@@ -37,7 +37,7 @@ def escape(text: str) -> str:
     Markdown ever reads it outside its HTML block: no [link](url), ![image](url), bare URL or
     e-mail autolink can form. '[x](https://e.vil)' -> '&#91;x&#93;(https&#58;//e.vil)'.
     """
-    return html.escape(text, quote=True).translate(_MARKDOWN_IN_HTML)
+    return html.escape(text, quote=True).translate(_MARKDOWN_IN_HTML)  # for HTML blocks, not for literal()
 
 
 def literal(text: str) -> str:
@@ -48,7 +48,8 @@ def literal(text: str) -> str:
     >>> literal("![t](u)")
     '\\\\!\\\\[t\\\\]\\\\(u\\\\)'
     """
-    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text))  # backslashes first: entities stay whole
+    # Backslashes first, then plain HTML escaping: a backslash before an entity would show the entity itself.
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=True)
 
 
 def code_span(token_text: str) -> str:
