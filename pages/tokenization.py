@@ -10,7 +10,7 @@ from explain.tokenization.compare import ALL_TOKENIZERS
 from explain.tokenization.letter_count import random_letters
 from ui import tokenization as views
 from ui.page import header, show_error, typed_text
-from ui.text import t
+from ui.text import num, t
 from ui.urlstate import bind, mirror
 
 PRESETS = json.loads((ASSETS / "tokenization" / "presets.json").read_text(encoding="utf-8"))["presets"]
@@ -67,13 +67,11 @@ left.selectbox(
     format_func=lambda k: t(f"tokenization.preset_{k}"),
 )
 left.button(t("tokenization.new_letters"), key="tok_new_letters", on_click=_new_letters)
-right.text_area(
-    t("tokenization.input", limit=views.number(MAX_TEXT_CHARS)), key="tok_text", height=110, on_change=_on_text
-)
+right.text_area(t("tokenization.input", limit=num(MAX_TEXT_CHARS, ",")), key="tok_text", height=110, on_change=_on_text)
 cleaned = typed_text("tok_text")
 text = cleaned.text
 if cleaned.truncated:
-    st.info(t("tokenization.truncated", total=views.number(cleaned.original_chars), limit=views.number(MAX_TEXT_CHARS)))
+    st.info(t("tokenization.truncated", total=num(cleaned.original_chars, ","), limit=num(MAX_TEXT_CHARS, ",")))
 mirror("tok_preset", "tok_text", "tok_tokenizer", "tok_seed")
 if not text.strip():
     st.info(t("tokenization.empty"))

@@ -35,11 +35,6 @@ def _compare(text: str) -> dict[str, list[tc.Piece]]:
     return tc.compare(text, tc.ALL_TOKENIZERS)
 
 
-def number(value: int) -> str:
-    """1000000 -> "1,000,000" in English, "1.000.000" in Italian."""
-    return num(value, ",")
-
-
 def labels() -> dict[str, str]:
     """Tokenizer names in the current language."""
     return {name: t(f"tokenization.label_{name}") for name in tc.ALL_TOKENIZERS}
@@ -74,7 +69,7 @@ def token_view(text: str, name: str) -> None:
         )
     html(tc.chips_html(pieces, text))
     if len(pieces) > MAX_CHIPS:
-        st.caption(t("tokenization.chips_cut", shown=number(MAX_CHIPS), total=number(len(pieces))))
+        st.caption(t("tokenization.chips_cut", shown=num(MAX_CHIPS, ","), total=num(len(pieces), ",")))
     st.caption(t("tokenization.chips_help"))
     with st.expander(t("tokenization.ids_table")):
         st.dataframe(_tokens_table(pieces), hide_index=True, width="stretch")
@@ -229,10 +224,10 @@ def _step_details(steps: list[bpe.MergeStep], k: int, sample: str) -> None:
 
 def bpe_trainer() -> None:
     """Train on a corpus, then step through the merges with a slider."""
-    st.caption(t("tokenization.bpe_bound", limit=number(BPE_MAX_CORPUS_BYTES), merges=number(MAX_MERGES)))
+    st.caption(t("tokenization.bpe_bound", limit=num(BPE_MAX_CORPUS_BYTES, ","), merges=num(MAX_MERGES, ",")))
     text, truncated = _bpe_corpus()
     if truncated:
-        st.info(t("tokenization.bpe_truncated", limit=number(BPE_MAX_CORPUS_BYTES)))
+        st.info(t("tokenization.bpe_truncated", limit=num(BPE_MAX_CORPUS_BYTES, ",")))
     merges = st.number_input(t("tokenization.bpe_merges"), 1, MAX_MERGES, key="tok_bpe_merges")
     sample = st.text_input(t("tokenization.bpe_sample"), key="tok_bpe_sample", max_chars=300)
     if not text.strip():

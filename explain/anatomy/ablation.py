@@ -43,10 +43,10 @@ def _hooks(lm: LoadedModel, head_mask: torch.Tensor | None, mlps: set[int]) -> l
 
 def _record_inputs(lm: LoadedModel, ids: list[int]) -> list[tuple]:
     """What each decoder block received in a clean pass: (hidden (1, T, D), keyword arguments), cached."""
-    key = ("anatomy_block_inputs", tuple(ids))
-    cached = lm.results.get(key)
-    if cached is not None:
-        return cached
+    return lm.results.get_or_compute(("anatomy_block_inputs", tuple(ids)), lambda: _block_inputs(lm, ids))
+
+
+def _block_inputs(lm: LoadedModel, ids: list[int]) -> list[tuple]:
     seen: list[tuple] = []
 
     def keep(module, args, kwargs):  # returns None: the block runs unchanged
@@ -60,7 +60,6 @@ def _record_inputs(lm: LoadedModel, ids: list[int]) -> list[tuple]:
         finally:
             for handle in handles:
                 handle.remove()
-    lm.results.put(key, seen)
     return seen
 
 

@@ -25,10 +25,10 @@ from explain.core.loading import LoadedModel
 
 def activations(lm: LoadedModel, ids: list[int], layer: int) -> np.ndarray:
     """(T, M) the input of `layer`'s down projection for every token, from one hooked pass (cached)."""
-    key = ("anatomy_neurons", tuple(ids), layer)
-    cached = lm.results.get(key)
-    if cached is not None:
-        return cached
+    return lm.results.get_or_compute(("anatomy_neurons", tuple(ids), layer), lambda: _activations(lm, ids, layer))
+
+
+def _activations(lm: LoadedModel, ids: list[int], layer: int) -> np.ndarray:
     down = decoder_parts(lm).layers[layer].mlp.down_proj
     seen: dict = {}
     with lm.lock:
@@ -38,9 +38,7 @@ def activations(lm: LoadedModel, ids: list[int], layer: int) -> np.ndarray:
                 lm.model(input_ids=torch.tensor([ids], device=lm.device), logits_to_keep=1)
         finally:
             handle.remove()
-    result = seen["a"][0].float().cpu().numpy()
-    lm.results.put(key, result)
-    return result
+    return seen["a"][0].float().cpu().numpy()
 
 
 def _vocab_effects(lm: LoadedModel, layer: int, neurons: np.ndarray, signs: np.ndarray) -> np.ndarray:

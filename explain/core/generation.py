@@ -51,12 +51,9 @@ def _forward(lm: LoadedModel, feed: list[int], past) -> tuple[np.ndarray, object
 
 def next_logits(lm: LoadedModel, ids: list[int]) -> np.ndarray:
     """Scores (V,) for the token after `ids`, from one full pass; cached per id sequence."""
-    key = ("next_logits", tuple(ids))
-    cached = lm.results.get(key)
-    if cached is None:
-        cached = _forward(lm, ids[-MAX_CONTEXT_TOKENS:], None)[0]
-        lm.results.put(key, cached)
-    return cached
+    return lm.results.get_or_compute(
+        ("next_logits", tuple(ids)), lambda: _forward(lm, ids[-MAX_CONTEXT_TOKENS:], None)[0]
+    )
 
 
 def make_step(lm: LoadedModel, logits: np.ndarray, token: int, prob: float) -> Step:
