@@ -90,3 +90,12 @@ MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
 MAX_ATTRIBUTION_TOKENS = 64  # tokens attributed (occlusion runs one pass per token)
 MAX_IG_STEPS = 256  # integrated-gradients steps (one forward and backward pass each)
 MAX_SWEEP_TOKENS = 64  # tokens of a text whose heads are ablated one by one (L x H passes)
+
+# Live class (the class database)
+CLASS_CODE_LENGTH = 6  # characters of a join code (31-letter alphabet: about 887 million codes)
+MAX_NICKNAME_CHARS = 32  # a student's nickname on the projector
+MAX_CLASS_STUDENTS = 200  # students one class admits; the next one is told the class is full
+CLASS_HOURS = 4.0  # a class ends by itself this many hours after it starts (LLM_EXPLAINER_CLASS_HOURS)
+MAX_CLASS_HOURS = 24.0  # the most LLM_EXPLAINER_CLASS_HOURS may ask for
+MAX_CLASS_SUBMISSIONS = 30  # answers and texts one session may send per minute; more are refused with a message
+MAX_CLASS_JOINS = 10  # join attempts (right or wrong code) one session may make per minute
