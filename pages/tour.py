@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explain.classroom.tour import load_steps
-from ui import presenter, strip
+from ui import live_class_tour, presenter, strip
 from ui.page import ensure_router, show_error
 from ui.text import language, t
 from ui.tour import current_step, navigation, quiz
@@ -33,6 +33,7 @@ with top[1]:
 with top[2]:
     presenter.share_box("tour", {"step": step_no, "present": 1 if presenter.is_presenting() else None})
 navigation(step_no, len(STEPS), "top")
+live_class_tour.tour_bar(step_no, len(STEPS))  # in a live class: the teacher's step, a student's follow mode
 
 st.header(f"{step_no}. {step.title.get(lang, step.title['en'])}")
 if step_no == 1:  # the lesson opens on the model at work: the home page's live strip

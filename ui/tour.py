@@ -2,7 +2,8 @@
 
 The step lives in `st.session_state["tour_step"]` and in `?step=N`, so a shared
 link or QR code opens the same step. Quiz answers and the score stay in this
-session only (nothing is stored on the server); each session sees the options in
+session only (nothing is stored on the server, except a live class's answers:
+see `ui/live_class_tour.py`); each session sees the options in
 its own shuffled order, stable while it lasts. Leaves out the step widgets
 (see `ui/tour_widgets.py`).
 """
@@ -14,6 +15,7 @@ import random
 import streamlit as st
 
 from explain.classroom.tour import Question, Step, clamp_step, is_correct, option_order, score
+from ui import live_class_tour
 from ui.text import language, t
 from ui.urlstate import parse_url_value
 
@@ -88,6 +90,7 @@ def quiz(step: Step) -> None:
         if verdict is None:
             continue
         results[f"{step.id}.{i}"] = verdict
+        live_class_tour.send_answer(f"{step.id}.{i}", choice)  # in a live class, the projector counts it
         why = question.why.get(lang, question.why["en"])
         (st.success if verdict else st.error)(t("tour.right" if verdict else "tour.wrong", why=why))
         _why_others_are_wrong(question, choice, lang)

@@ -24,6 +24,7 @@ from explain.embeddings.figures import similarity_heatmap
 from explain.embeddings.index import VectorIndex
 from explain.embeddings.sentences import cosine_matrix, embed_texts
 from explain.tokenization.tokens import load_tokenizer, tokenize
+from ui import live_class_tour
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
 from ui.presenter import show_chart
@@ -75,6 +76,8 @@ def tokenize_widget() -> None:
     tokens = tokenize(load_tokenizer(name), text)
     st.html(token_chips_html([tok.text for tok in tokens], [f"id {tok.id}" for tok in tokens]))
     st.caption(t("tour.token_count", chars=len(text), tokens=len(tokens), ratio=len(text) / max(len(tokens), 1)))
+    per_word = len(tokens) / max(len(text.split()), 1)  # the live class's board compares these
+    live_class_tour.send_text("tokenize", text, t("tour.ex_tokens"), value=per_word)
 
 
 def similarity() -> None:
@@ -144,6 +147,7 @@ def next_token() -> None:
         [{"token": repr(c["token"]), "p": round(c["prob"], 4)} for c in cands],
     )
     st.caption(t("tour.next_caption", vocab=len(logits)))
+    live_class_tour.send_text("next_token", text, t("tour.ex_next"), value=cands[0]["prob"], label=cands[0]["token"])
 
 
 def perplexity_widget() -> None:
@@ -156,7 +160,10 @@ def perplexity_widget() -> None:
         if logprobs is None or len(logprobs) == 0:
             st.info(t("tour.need_two_tokens"))
             continue
-        st.metric(t("tour.perplexity"), num(perplexity(logprobs), ".1f"), help=t("tour.perplexity_help"))
+        value = perplexity(logprobs)
+        st.metric(t("tour.perplexity"), num(value, ".1f"), help=t("tour.perplexity_help"))
+        if key == "tw_ppl_b":  # the box for a surprising sentence: the live class's board looks for the most surprising
+            live_class_tour.send_text("perplexity", text, t(f"tour.{default}"), value=value)
 
 
 def lora() -> None:

@@ -97,5 +97,6 @@ MAX_NICKNAME_CHARS = 32  # a student's nickname on the projector
 MAX_CLASS_STUDENTS = 200  # students one class admits; the next one is told the class is full
 CLASS_HOURS = 4.0  # a class ends by itself this many hours after it starts (LLM_EXPLAINER_CLASS_HOURS)
 MAX_CLASS_HOURS = 24.0  # the most LLM_EXPLAINER_CLASS_HOURS may ask for
-MAX_CLASS_SUBMISSIONS = 30  # answers and texts one session may send per minute; more are refused with a message
+MAX_CLASS_SUBMISSIONS = 60  # answers and texts one session may send per minute; more are refused with a message
 MAX_CLASS_JOINS = 10  # join attempts (right or wrong code) one session may make per minute
+CLASS_REFRESH_S = 2  # seconds between refreshes of the projector's board and of a following student's step

@@ -47,7 +47,16 @@ def to_csv(rows: ClassRows, lang: str = "en") -> str:
     for row in sorted(rows.answers, key=lambda r: (order.get(r["student_id"], 0), r["question"])):
         writer.writerow([safe_cell(v) for v in _answer_line(row, names.get(row["student_id"], "?"), lang)])
     for row in sorted(rows.texts, key=lambda r: (order.get(r["student_id"], 0), r["widget"])):
-        line = ["text", names.get(row["student_id"], "?"), row["widget"], "", row["text"], "", row["value"], row["label"]]
+        line = [
+            "text",
+            names.get(row["student_id"], "?"),
+            row["widget"],
+            "",
+            row["text"],
+            "",
+            row["value"],
+            row["label"],
+        ]
         writer.writerow([safe_cell(v) for v in line])
     return out.getvalue()
 

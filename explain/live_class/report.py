@@ -32,7 +32,9 @@ class ClassRows:
 def load_rows(session: Session, room: ClassRoom) -> ClassRows:
     """Every student, answer and text of `room`."""
     students = session.execute(
-        select(Student.id, Student.nickname, Student.step).where(Student.class_id == room.id).order_by(Student.joined_at)
+        select(Student.id, Student.nickname, Student.step)
+        .where(Student.class_id == room.id)
+        .order_by(Student.joined_at)
     )
     answers = session.execute(
         select(Answer.student_id, Answer.question, Answer.choice, Answer.correct).where(Answer.class_id == room.id)
@@ -40,11 +42,15 @@ def load_rows(session: Session, room: ClassRoom) -> ClassRows:
     texts = session.execute(
         select(Text.student_id, Text.widget, Text.text, Text.value, Text.label).where(Text.class_id == room.id)
     )
-    return ClassRows([dict(r._mapping) for r in students], [dict(r._mapping) for r in answers], [dict(r._mapping) for r in texts])
+    return ClassRows(
+        [dict(r._mapping) for r in students], [dict(r._mapping) for r in answers], [dict(r._mapping) for r in texts]
+    )
 
 
 def answer_summary(answers: list[dict], names: dict[str, str]) -> list[dict]:
-    """Per answered question, in tour order: {"question", "counts", "correct", "answered", "answer", "top_wrong", "who"}.
+    """Per answered question, in tour order: {"question", "counts", "correct", "answered", "answer", ...}.
+
+    Also "top_wrong" and "who" (the nicknames of those who answered, sorted).
 
     `counts[i]` is how many chose option i (the question's own order); `top_wrong` is the most chosen
     wrong option (the lowest index on a tie), None when nobody was wrong.

@@ -37,10 +37,11 @@ def questions() -> dict[str, object]:
 def join(code: str, nickname: str, engine: Engine | None = None) -> dict:
     """Join the class: {"code", "student_id", "nickname"} (the nickname made unique in the class)."""
     name = clean_nickname(nickname)
+    with writing(engine) as session:  # on its own, so a refused join still clears ended classes
+        purge_expired(session)
     for _ in range(5):  # two students taking the same name at the same moment: the later one retries
         try:
             with writing(engine) as session:
-                purge_expired(session)
                 room = find_class(session, code)
                 taken = set(session.scalars(select(Student.nickname).where(Student.class_id == room.id)))
                 if len(taken) >= MAX_CLASS_STUDENTS:
@@ -75,7 +76,9 @@ def record_answer(code: str, student_id: str, question: str, choice: int, engine
     correct = int(choice) == known.answer
     with writing(engine) as session:
         student = _member(session, code, student_id)
-        row = session.scalars(select(Answer).where(Answer.student_id == student.id, Answer.question == question)).first()
+        row = session.scalars(
+            select(Answer).where(Answer.student_id == student.id, Answer.question == question)
+        ).first()
         if row is None:
             row = Answer(class_id=student.class_id, student_id=student.id, question=question)
             session.add(row)
