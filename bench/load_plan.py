@@ -39,7 +39,7 @@ PAGES = {
     )
 }
 DEFAULT_PAGES = ("tour_next",)  # the original measurement: the tour's next-token step
-MODES = ("burst", "class")
+MODES = ("burst", "class", "quiz")  # quiz: one live class answering the tour's quiz (see load_quiz.py)
 
 _WORDS = ("cat", "dog", "pizza", "Rome", "river", "king", "queen", "apple", "train", "music", "winter", "sea")
 _SUBJECTS = ("the capital of Italy", "my favourite food", "the tallest mountain", "a good teacher", "the sea")

@@ -78,8 +78,9 @@ def _element_problem(element) -> tuple[str | None, str | None]:
     return None, getattr(widget, "id", None) or None
 
 
-def _wait_finished(ws, log: SessionLog, widget_ids: list[str]) -> bool:
-    """Read messages until the script finishes; note problems and widget ids. False on a failed run."""
+def _wait_finished(ws, log: SessionLog, widget_ids: list[str], metrics: list | None = None) -> bool:
+    """Read messages until the script finishes; note problems and widget ids (and, given a list, the
+    (label, value) of each metric shown). False on a failed run."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     while True:
@@ -92,6 +93,8 @@ def _wait_finished(ws, log: SessionLog, widget_ids: list[str]) -> bool:
                 log.errors.append(problem)
             if widget_id:
                 widget_ids.append(widget_id)
+            if metrics is not None and msg.delta.new_element.WhichOneof("type") == "metric":
+                metrics.append((msg.delta.new_element.metric.label, msg.delta.new_element.metric.body))
         elif kind == "script_finished":
             if msg.script_finished == msg.FINISHED_WITH_COMPILE_ERROR:
                 log.errors.append("the page failed to compile")
@@ -242,9 +245,16 @@ def run_loadtest(cfg: LoadConfig) -> dict:
         raise ValueError(f"sessions must be between 1 and {MAX_SESSIONS}, got {cfg.sessions}")
     if cfg.mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {cfg.mode!r}")
+    run = _run_against
+    if cfg.mode == "quiz":  # one live class: students answer the tour's quiz, the teacher's view refreshes
+        from bench.load_quiz import run_quiz
+        from explain.live_class.store import DB_ENV, database_url
+
+        run = lambda base, cfg: run_quiz(base, cfg.sessions)  # noqa: E731
+        cfg.server_env = {DB_ENV: database_url(), **cfg.server_env}  # the server writes where we read
     if cfg.url:
-        return {**_run_against(check_loopback(cfg.url), cfg), "url": cfg.url}
+        return {**run(check_loopback(cfg.url), cfg), "url": cfg.url}
     from tools.serve import streamlit_server
 
     with streamlit_server(extra_env=cfg.server_env) as base:
-        return {**_run_against(base, cfg), "url": "own server on " + base}
+        return {**run(base, cfg), "url": "own server on " + base}

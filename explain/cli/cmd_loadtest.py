@@ -1,9 +1,11 @@
-"""`loadtest --sessions N [--mode burst|class] [--pages all] [--url URL]`: a class of N sessions on this machine.
+"""`loadtest --sessions N [--mode burst|class|quiz] [--pages all] [--url URL]`: a class of N sessions on this machine.
 
 Prints {"sessions", "requests", "errors", "p50_ms", "p95_ms", "p99_ms", "pages": {page: {...}},
 "cpu_s_per_request", "peak_rss_mb", "rss_trace_mb", ...} (see `bench/loadtest.py`). `--mode burst`
 has every session act at the same moment; `--mode class` has each think 5-20 s between actions
-for `--minutes`. Without --url it starts its own server on a free localhost port and stops it afterwards.
+for `--minutes`; `--mode quiz` has N students join one live class and answer the tour's quiz while the
+teacher's view refreshes (see `bench/load_quiz.py`). Without --url it starts its own server on a
+free localhost port and stops it afterwards.
 """
 
 from bench.load_plan import MODES, PAGES, parse_pages
@@ -36,7 +38,12 @@ def run(args) -> dict:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("loadtest", help="concurrent sessions against the app on localhost")
     parser.add_argument("--sessions", type=bounded_int(1, MAX_SESSIONS), default=5, help=f"1..{MAX_SESSIONS}")
-    parser.add_argument("--mode", choices=MODES, default="burst", help="burst: all at once; class: 5-20 s thinking")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="burst",
+        help="burst: all at once; class: 5-20 s thinking; quiz: one live class answers the tour's quiz",
+    )
     parser.add_argument("--pages", default="tour_next", help=f"'all' or a comma list of: {', '.join(PAGES)}")
     parser.add_argument("--minutes", type=bounded_float(0.2, 60), default=5.0, help="class mode: its length, 0.2..60")
     parser.add_argument("--url", default=None, help="a running app on this machine (default: start one)")

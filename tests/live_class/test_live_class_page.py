@@ -88,7 +88,11 @@ def test_no_teacher_controls_without_the_key(lesson):
     student.switch_page("pages/live_class.py")
     student.run()
     assert not set(CONTROLS) & _keys(student)  # a joined student
-    for query in ({"code": code}, {"code": code, "key": "wrong"}, {"code": code, "key": student.session_state["lc_member"]["student_id"]}):
+    for query in (
+        {"code": code},
+        {"code": code, "key": "wrong"},
+        {"code": code, "key": student.session_state["lc_member"]["student_id"]},
+    ):
         at = open_page("pages/live_class.py", query)
         assert not set(CONTROLS) & _keys(at) and "lc_teacher" not in at.session_state
         if "key" in query:

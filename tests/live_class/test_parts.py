@@ -91,7 +91,7 @@ def test_the_text_summary_finds_the_most_surprising_and_counts_next_tokens():
 
 def test_the_csv_has_every_answer_and_text_and_no_formula(db_url):
     made = classes.create_class()
-    me = submissions.join(made["code"], "=HYPERLINK(\"http://e.vil\")")
+    me = submissions.join(made["code"], '=HYPERLINK("http://e.vil")')
     submissions.record_answer(made["code"], me["student_id"], "what.1", 0)
     submissions.record_text(made["code"], me["student_id"], "next_token", "+1 is", 0.5, " two")
     rows = list(csv.reader(io.StringIO(class_csv(made["code"], made["teacher_key"], "it"))))
