@@ -15,6 +15,9 @@ if lc.teacher():
     board.render()
 elif lc.member():
     lc.student_card()
+elif "code" in st.query_params:  # a student's scanned link: only the way in
+    with st.container(border=True):
+        lc.join_form()
 else:
     join_side, start_side = st.columns(2, gap="large")
     with join_side, st.container(border=True):

@@ -36,7 +36,7 @@ def join_panel(code: str) -> None:
         st.markdown(f"### {t('live_class.join_title')}")
         st.code(url, language=None)
         st.markdown(f"## {t('live_class.join_with_code')}: `{code}`")
-    right.html(f'<div role="img" aria-label="{t("live_class.qr_alt")}">{presenter.qr_svg(url, scale=4)}</div>')
+    right.image(presenter.qr_image(url, scale=8), caption=t("live_class.qr_alt"), width=260)
     with st.expander(t("live_class.teacher_link")):
         st.code(presenter.share_url("class", {"code": code, "key": teacher()["key"]}), language=None)
         st.caption(t("live_class.teacher_link_help"))
@@ -59,7 +59,7 @@ def _end() -> None:
 def controls(code: str, key: str) -> None:
     """Step ← →, hide nicknames, download the CSV, end the class (after a confirmation)."""
     n = len(load_steps())
-    cols = st.columns([1, 3, 1, 2, 2, 2])
+    cols = st.columns([1, 4, 1, 4, 3, 3])
     cols[0].button("←", key="lc_step_prev", on_click=_move, args=(-1,))
     cols[1].markdown(t("live_class.class_step", step=class_step(code), n=n))
     cols[2].button("→", key="lc_step_next", on_click=_move, args=(1,))

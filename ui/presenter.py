@@ -11,6 +11,7 @@ Leaves out the pages' own widgets.
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlencode, urlsplit
 
 import plotly.graph_objects as go
@@ -95,12 +96,25 @@ def qr_svg(url: str, scale: int = 5) -> str:
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#000000", light="#ffffff")
 
 
+def qr_image(url: str, scale: int = 5) -> str:
+    """The QR code for `url` as a standalone SVG (with its namespace) for `st.image`.
+
+    `st.html` cannot show it: Streamlit sanitises st.html with DOMPurify's HTML-only profile, which
+    removes every <svg>; `st.image` draws an SVG string as an image.
+    """
+    buff = io.BytesIO()
+    segno.make(url, error="m").save(
+        buff, kind="svg", xmldecl=False, svgns=True, nl=False, scale=scale, dark="#000000", light="#ffffff"
+    )
+    return buff.getvalue().decode("utf-8")
+
+
 def share_box(page: str, params: dict[str, object]) -> str:
     """A QR code and the short link that open this exact view; returns the link."""
     url = share_url(page, params)
     with st.popover(t("tour.share"), icon="📱"):
         st.markdown(t("tour.share_help"))
-        st.html(f'<div role="img" aria-label="{t("tour.qr_alt")}">{qr_svg(url)}</div>')
+        st.image(qr_image(url), caption=t("tour.qr_alt"), width=200)
         st.code(url, language=None)
         host = urlsplit(url).hostname or ""
         if host in ("localhost", "127.0.0.1", "::1"):

@@ -38,7 +38,9 @@ def answers_figure(answers: list[dict], labels: dict[str, str]) -> go.Figure:
             go.Bar(y=names, x=wrong, name=labels["wrong"], orientation="h", marker_color=WRONG, text=wrong),
         ]
     )
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    fig.update_layout(
+        barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "traceorder": "normal"}
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=labels["count"], dtick=1 if max([*right, *wrong, 1]) < 10 else None)
     return _layout(fig, len(answers))
