@@ -60,10 +60,26 @@ def follow_poll(n_steps: int) -> None:
             st.rerun()
 
 
+def _join_the_class_step(code: str, step_no: int, n_steps: int) -> None:
+    """Move this session's tour to the class's step (rerunning), instead of moving the class to step 1."""
+    from ui.tour import STEP_KEY
+
+    try:
+        step = clamp_step(class_step(code), n_steps)
+    except Exception:  # an ended class: the controls on the class page say so
+        return
+    sent()["teacher_step"] = step
+    if step != step_no:
+        st.session_state[STEP_KEY] = step
+        st.rerun()
+
+
 def tour_bar(step_no: int, n_steps: int) -> None:
     """The class line under the tour's title: the teacher drives the class's step; a student may follow."""
     info = teacher()
     if info is not None:
+        if "teacher_step" not in sent():  # the teacher's first visit to the tour: go where the class is
+            _join_the_class_step(info["code"], step_no, n_steps)
         _send("teacher_step", step_no, lambda: set_step(info["code"], info["key"], step_no))
         st.caption(t("live_class.tour_teacher", code=literal(info["code"])))
         return

@@ -69,6 +69,25 @@ def test_every_student_sits_on_the_teachers_step(lesson):
         assert at.header[0].value.startswith("2. ")
 
 
+def test_the_teacher_opens_the_tour_where_the_class_is_and_a_student_may_leave(lesson):
+    from explain.live_class.classes import class_step, set_step
+
+    teacher, code = lesson["teacher"], lesson["code"]
+    key = teacher.session_state["lc_teacher"]["key"]
+    teacher.switch_page("pages/tour.py")
+    teacher.run()
+    assert teacher.header[0].value.startswith("2. ") and class_step(code) == 2  # not reset to step 1
+    assert f"Class **{code}**" in shown_text(teacher)
+    student = lesson["students"][1]
+    student.toggle(key="lc_follow_tour").set_value(False).run()  # leaves the teacher
+    set_step(code, key, 3)
+    student.run()
+    assert student.header[0].value.startswith("2. ") and not student.session_state["lc_follow"]
+    set_step(code, key, 2)
+    teacher.switch_page("pages/live_class.py")
+    teacher.run()
+
+
 def test_a_nickname_with_html_shows_as_text(lesson):
     board = shown_text(lesson["teacher"]) + "".join(h.proto.body for h in lesson["teacher"].get("html"))
     assert "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;" in board
