@@ -133,6 +133,19 @@ def test_a_wrong_code_says_so(lesson):
     assert "lc_member" not in at.session_state
 
 
+def test_join_attempts_are_rate_limited_per_session(lesson):
+    from explain.core.limits import MAX_CLASS_JOINS
+
+    at = open_page("pages/live_class.py", {"code": "ZZZZZZ"})
+    at.text_input(key="lc_nickname").input("Guess")
+    for _ in range(MAX_CLASS_JOINS):
+        at.button[0].click().run()
+        assert "No class with code ZZZZZZ" in shown_text(at)
+    at.text_input(key="lc_code").input(lesson["code"])  # even the right code waits now
+    at.button[0].click().run()
+    assert f"at most {MAX_CLASS_JOINS} a minute" in shown_text(at) and "lc_member" not in at.session_state
+
+
 @pytest.mark.parametrize("lang, title", [("en", "Live class"), ("it", "Lezione dal vivo")])
 def test_the_landing_page_in_both_languages(lang, title, lesson):
     at = open_page("pages/live_class.py", lang=lang)
