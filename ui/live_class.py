@@ -13,7 +13,13 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core.display import literal
-from explain.core.limits import MAX_CLASS_JOINS, MAX_CLASS_STUDENTS, MAX_NICKNAME_CHARS
+from explain.core.limits import (
+    MAX_CLASS_JOINS,
+    MAX_CLASS_STARTS,
+    MAX_CLASS_STUDENTS,
+    MAX_LIVE_CLASSES,
+    MAX_NICKNAME_CHARS,
+)
 from explain.live_class.classes import ClassError, check_key, create_class
 from explain.live_class.codes import normalise_code
 from explain.live_class.expiry import class_hours
@@ -74,7 +80,16 @@ def restore_teacher_from_url() -> None:
 
 
 def _start() -> None:
-    made = create_class()
+    if not allowed("start", MAX_CLASS_STARTS):
+        st.session_state["lc_start_error"] = t("live_class.err_starts", n=MAX_CLASS_STARTS)
+        return
+    try:
+        made = create_class()
+    except ClassError as exc:
+        st.session_state["lc_start_error"] = (
+            t("live_class.err_too_many", n=MAX_LIVE_CLASSES) if exc.reason == "too_many" else str(exc)
+        )
+        return
     st.session_state[TEACHER_KEY] = {"code": made["code"], "key": made["teacher_key"]}
     st.session_state.pop(MEMBER_KEY, None)
     st.query_params["code"] = made["code"]
@@ -88,6 +103,8 @@ def start_box() -> None:
         st.button(t("live_class.start"), key="lc_start", on_click=_start, type="primary", icon="📡")
     except Exception as exc:  # the database unreachable: say so, keep the page
         show_error(exc)
+    if "lc_start_error" in st.session_state:
+        st.error(st.session_state.pop("lc_start_error"))
 
 
 def _join(code: str, nickname: str) -> None:

@@ -100,3 +100,5 @@ MAX_CLASS_HOURS = 24.0  # the most LLM_EXPLAINER_CLASS_HOURS may ask for
 MAX_CLASS_SUBMISSIONS = 60  # answers and texts one session may send per minute; more are refused with a message
 MAX_CLASS_JOINS = 10  # join attempts (right or wrong code) one session may make per minute
 CLASS_REFRESH_S = 2  # seconds between refreshes of the projector's board and of a following student's step
+MAX_LIVE_CLASSES = 500  # classes running on one database at once; beyond this "Start a class" says so
+MAX_CLASS_STARTS = 5  # classes one session may start per minute

@@ -9,10 +9,11 @@ the report (see `report.py`).
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from explain.core.limits import MAX_LIVE_CLASSES
 from explain.live_class import codes
 from explain.live_class.expiry import class_hours, delete_classes, expires_at, purge_expired, utc_now
 from explain.live_class.schema import ClassRoom
@@ -59,6 +60,8 @@ def create_class(engine: Engine | None = None, hours: float | None = None) -> di
         try:
             with writing(engine) as session:
                 purge_expired(session)
+                if session.scalar(select(func.count()).select_from(ClassRoom)) >= MAX_LIVE_CLASSES:
+                    raise ClassError("too_many", f"{MAX_LIVE_CLASSES} classes are running already: end one first.")
                 now = utc_now()
                 code = codes.new_code()
                 room = ClassRoom(

@@ -106,3 +106,13 @@ def test_an_expired_class_is_refused_then_purged(db_url, monkeypatch):
     assert caught.value.reason == "not_found" and "hours after it starts" in str(caught.value)
     with store.reading() as session:  # the join purged it
         assert session.scalar(select(func.count()).select_from(ClassRoom)) == 0
+
+
+def test_the_number_of_running_classes_is_bounded(db_url, monkeypatch):
+    monkeypatch.setattr(classes, "MAX_LIVE_CLASSES", 2)
+    first = classes.create_class()
+    classes.create_class()
+    with pytest.raises(classes.ClassError, match="2 classes are running already"):
+        classes.create_class()
+    classes.end_class(first["code"], first["teacher_key"])
+    assert classes.create_class()["code"]
