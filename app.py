@@ -28,7 +28,7 @@ navigation = st.navigation(
         t("nav.section_start"): [
             page("home.py", "home", "🏠", default=True),
             page("tour.py", "tour", "🧭"),
-            st.Page(PAGES / "live_class.py", title=t("nav.live_class"), icon="📡", url_path="class"),
+            st.Page(PAGES / "class.py", title=t("nav.live_class"), icon="📡", url_path="class"),
         ],
         t("nav.section_inside"): [
             page("tokenization.py", "tokenization", "✂️"),

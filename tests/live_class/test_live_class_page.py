@@ -21,7 +21,7 @@ def lesson(tmp_path_factory):
     """A teacher who started a class and moved it to step 2; three students who joined and answered there."""
     mp = pytest.MonkeyPatch()
     mp.setenv("LLM_EXPLAINER_DB", f"sqlite:///{tmp_path_factory.mktemp('db') / 'class.sqlite3'}")
-    teacher = open_page("pages/live_class.py")
+    teacher = open_page("pages/class.py")
     teacher.button(key="lc_start").click().run()
     teacher.button(key="lc_step_next").click().run()  # step 2 (history): no model needed
     code = teacher.session_state["lc_teacher"]["code"]
@@ -29,7 +29,7 @@ def lesson(tmp_path_factory):
     wrong = next(i for i in range(len(question.options["en"])) if i != question.answer)
     students = []
     for nickname, choice in (("Anna", question.answer), ("Anna", wrong), (HOSTILE, wrong)):
-        at = open_page("pages/live_class.py", {"code": code})
+        at = open_page("pages/class.py", {"code": code})
         at.text_input(key="lc_nickname").input(nickname)
         at.button[0].click().run()  # the form's Join
         at.switch_page("pages/tour.py")
@@ -84,7 +84,7 @@ def test_the_teacher_opens_the_tour_where_the_class_is_and_a_student_may_leave(l
     student.run()
     assert student.header[0].value.startswith("2. ") and not student.session_state["lc_follow"]
     set_step(code, key, 2)
-    teacher.switch_page("pages/live_class.py")
+    teacher.switch_page("pages/class.py")
     teacher.run()
 
 
@@ -104,7 +104,7 @@ def test_hiding_nicknames_hides_them_on_the_board(lesson):
 
 def test_no_teacher_controls_without_the_key(lesson):
     code, student = lesson["code"], lesson["students"][0]
-    student.switch_page("pages/live_class.py")
+    student.switch_page("pages/class.py")
     student.run()
     assert not set(CONTROLS) & _keys(student)  # a joined student
     for query in (
@@ -112,7 +112,7 @@ def test_no_teacher_controls_without_the_key(lesson):
         {"code": code, "key": "wrong"},
         {"code": code, "key": student.session_state["lc_member"]["student_id"]},
     ):
-        at = open_page("pages/live_class.py", query)
+        at = open_page("pages/class.py", query)
         assert not set(CONTROLS) & _keys(at) and "lc_teacher" not in at.session_state
         if "key" in query:
             assert "does not carry the teacher key" in shown_text(at)
@@ -120,13 +120,13 @@ def test_no_teacher_controls_without_the_key(lesson):
 
 def test_the_private_teacher_link_opens_the_controls_and_leaves_the_address_bar(lesson):
     key = lesson["teacher"].session_state["lc_teacher"]["key"]
-    at = open_page("pages/live_class.py", {"code": lesson["code"], "key": key})
+    at = open_page("pages/class.py", {"code": lesson["code"], "key": key})
     assert set(CONTROLS) <= _keys(at)
     assert "key" not in at.query_params
 
 
 def test_a_wrong_code_says_so(lesson):
-    at = open_page("pages/live_class.py", {"code": "ZZZZZZ"}, lang="it")
+    at = open_page("pages/class.py", {"code": "ZZZZZZ"}, lang="it")
     at.text_input(key="lc_nickname").input("Marco")
     at.button[0].click().run()
     assert "Nessuna lezione con il codice ZZZZZZ" in shown_text(at)
@@ -136,7 +136,7 @@ def test_a_wrong_code_says_so(lesson):
 def test_join_attempts_are_rate_limited_per_session(lesson):
     from explain.core.limits import MAX_CLASS_JOINS
 
-    at = open_page("pages/live_class.py", {"code": "ZZZZZZ"})
+    at = open_page("pages/class.py", {"code": "ZZZZZZ"})
     at.text_input(key="lc_nickname").input("Guess")
     for _ in range(MAX_CLASS_JOINS):
         at.button[0].click().run()
@@ -148,6 +148,6 @@ def test_join_attempts_are_rate_limited_per_session(lesson):
 
 @pytest.mark.parametrize("lang, title", [("en", "Live class"), ("it", "Lezione dal vivo")])
 def test_the_landing_page_in_both_languages(lang, title, lesson):
-    at = open_page("pages/live_class.py", lang=lang)
+    at = open_page("pages/class.py", lang=lang)
     assert at.title[0].value == title
     assert {"lc_start"} <= _keys(at)

@@ -44,9 +44,7 @@ def test_a_teacher_and_a_student_in_two_browsers(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         teacher = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        teacher.goto(f"{server}/history?lang=en", timeout=60_000)  # a fresh server's first visit: any page...
-        teacher.get_by_text("Lingua").first.wait_for(timeout=60_000)  # the router's frame is up
-        teacher.get_by_role("link", name="Live class").click(timeout=60_000)  # ...then the sidebar, as a teacher does
+        teacher.goto(f"{server}/class?lang=en", timeout=60_000)  # a fresh server's first visit, straight to the class
         teacher.get_by_role("button", name="Start a class").click(timeout=60_000)
         teacher.get_by_text("Step shown to the class: 1 of 10").wait_for(timeout=60_000)
         teacher.get_by_role("button", name="→").click()
