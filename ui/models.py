@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explain.core import gguf_cache, memory, registry
+from explain.core.device import dtype_name, pick_device, pick_dtype
 from explain.core.loading import LoadedModel, ModelUnavailable, load_model
 from ui.text import t
 
@@ -42,12 +43,15 @@ def selected_causal_lm() -> str:
 def get_model(name: str | None = None, dtype: str | None = None) -> LoadedModel:
     """The loaded model `name` (default: the sidebar's causal LM); stops the page with a message if unavailable.
 
-    `dtype` overrides the sidebar's precision (pages checking a recomputation ask for "float32").
+    `dtype` overrides the sidebar's precision (the anatomy pages ask for "float32"). "auto" is resolved
+    before the cache is asked, so "auto" and the precision it stands for share one copy of the model.
     """
     name = name or selected_causal_lm()
     device = st.session_state.get("device_choice", "auto")
     dtype = dtype or st.session_state.get("dtype_choice", "auto")
     try:
+        device = pick_device(device)
+        dtype = dtype_name(pick_dtype(device, dtype))
         if name == registry.DEFAULT_CAUSAL_LM:
             convert_with_progress()
         with st.spinner(t("common.loading_model", name=name)):

@@ -46,15 +46,13 @@ def _next_example() -> None:
 
 
 def _model() -> LoadedModel:
-    """The sidebar's causal LM in float32; the first load in this process says so in the strip, with its progress.
-
-    float32, not the sidebar's precision: on a 2-core CPU with bf16 a new sentence took 3-5 s, in float32
-    0.5-1.4 s (median 0.9 s, under load); it is also the copy the attention page uses.
+    """The sidebar's causal LM in the sidebar's precision (auto: float32 on a CPU, see device.pick_dtype);
+    the first load in this process says so in the strip, with its progress. The same copy every page uses.
     """
     if selected_causal_lm() in LOADED:
-        return get_model(dtype="float32")
+        return get_model()
     note = st.info(t("home.strip_loading"))
-    lm = get_model(dtype="float32")
+    lm = get_model()
     note.empty()
     return lm
 

@@ -56,9 +56,14 @@ def cpu_has_native_bf16() -> bool:
 def pick_dtype(device: str, requested: str | None = None) -> torch.dtype:
     """The number format for inference on `device`.
 
-    "auto" means bf16 on cuda and on CPUs with native bf16 (half the latency, top
-    tokens unchanged), float16 on mps, float32 elsewhere. Pages that check a
-    recomputation against the model ask for float32 explicitly.
+    "auto" means bf16 on cuda, float16 on mps and float32 on every CPU, even one with native bf16
+    (AMX / AVX512-BF16). Measured for the 64-token analysis pass of SmolLM2 on 2 cores shared with
+    other work (load average 9-15), CPU time per pass: one torch thread, bf16 123-208 ms against
+    float32 234-336 ms; two threads, bf16 2,036-4,670 ms against float32 768-3,201 ms. bf16 wins
+    only on an idle machine with one thread per pass, and a class's server is never idle; float32
+    also loads with no conversion (the cached weights are mapped straight in, ~0.3 s) and is the
+    copy whose residual-stream decomposition is exact, so one float32 copy serves every page.
+    Attention weights are float32 in any precision (`core/attention_fp32.py`).
     """
     choice = (requested or os.environ.get("LLM_EXPLAINER_DTYPE") or "auto").lower()
     if choice != "auto":
@@ -69,7 +74,7 @@ def pick_dtype(device: str, requested: str | None = None) -> torch.dtype:
         return torch.bfloat16
     if device == "mps":
         return torch.float16
-    return torch.bfloat16 if cpu_has_native_bf16() else torch.float32
+    return torch.float32
 
 
 def dtype_name(dtype: torch.dtype) -> str:
