@@ -3,7 +3,9 @@
 `st.cache_resource` keeps one copy of each (name, device, dtype); the forward
 pass is serialised by the LoadedModel's own lock, so concurrent sessions queue
 instead of failing. The first load of SmolLM2 converts its GGUF (~20 s) with a
-progress bar; later loads take about a second.
+progress bar; later loads take a fraction of a second. Loading the default causal LM in the
+sidebar's precision also starts the background job that lays out the default token maps
+(`explain/embeddings/precompute.py`), so the embeddings page finds them ready.
 """
 
 from __future__ import annotations
@@ -12,16 +14,21 @@ import streamlit as st
 
 from explain.core import gguf_cache, memory, registry
 from explain.core.device import dtype_name, pick_device, pick_dtype
+from explain.core.jobs import BackgroundJob
 from explain.core.loading import LoadedModel, ModelUnavailable, load_model
+from explain.embeddings.precompute import precompute_job
 from ui.text import t
 
 LOADED: dict[str, dict] = {}  # name -> describe(), for the sidebar; process-wide like the cache
+PRECOMPUTE: dict[str, BackgroundJob | None] = {}  # name -> its default maps' layout job (embeddings/precompute.py)
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
     lm = load_model(name, device=device, dtype=dtype)
     LOADED[name] = lm.describe()
+    if name == registry.DEFAULT_CAUSAL_LM and dtype == dtype_name(pick_dtype(device)):  # the copy the map uses
+        PRECOMPUTE[name] = precompute_job(lm)  # the default UMAP maps, in the background (None: already on disk)
     memory.settle()  # the model's objects live as long as the process: full collections skip them from now on
     return lm
 

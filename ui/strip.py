@@ -46,8 +46,11 @@ def _next_example() -> None:
 
 
 def _model() -> LoadedModel:
-    """The sidebar's causal LM in the sidebar's precision (auto: float32 on a CPU, see device.pick_dtype);
-    the first load in this process says so in the strip, with its progress. The same copy every page uses.
+    """The sidebar's causal LM in the sidebar's precision (the copy the attention and next-token pages use);
+    the first load in this process says so in the strip, with its progress.
+
+    It used float32 because a bf16 sentence took 3-5 s against 0.5-1.4 s: that was torch's threads
+    spin-waiting on a busy machine (explain/__init__.py), not bf16.
     """
     if selected_causal_lm() in LOADED:
         return get_model()

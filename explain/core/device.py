@@ -56,14 +56,14 @@ def cpu_has_native_bf16() -> bool:
 def pick_dtype(device: str, requested: str | None = None) -> torch.dtype:
     """The number format for inference on `device`.
 
-    "auto" means bf16 on cuda, float16 on mps and float32 on every CPU, even one with native bf16
-    (AMX / AVX512-BF16). Measured for the 64-token analysis pass of SmolLM2 on 2 cores shared with
-    other work (load average 9-15), CPU time per pass: one torch thread, bf16 123-208 ms against
-    float32 234-336 ms; two threads, bf16 2,036-4,670 ms against float32 768-3,201 ms. bf16 wins
-    only on an idle machine with one thread per pass, and a class's server is never idle; float32
-    also loads with no conversion (the cached weights are mapped straight in, ~0.3 s) and is the
-    copy whose residual-stream decomposition is exact, so one float32 copy serves every page.
-    Attention weights are float32 in any precision (`core/attention_fp32.py`).
+    "auto" means bf16 on cuda and on CPUs with native bf16 (AMX / AVX512-BF16), float16 on mps,
+    float32 elsewhere. Measured for a 64-token SmolLM2 analysis pass on this project's 2-core
+    AMX CPU shared with other work (load average 16-18, two torch threads): bfloat16 0.37-0.59 s
+    wall, 161-202 ms CPU, against float32 0.94-0.98 s, 397-398 ms CPU, once torch's threads wait
+    passively (explain/__init__.py). The slowdown seen before ("bf16 several times slower under
+    load") was OpenMP spin-waiting, which hit bf16 hardest (11.6 s). Attention weights are float32
+    in any precision (`core/attention_fp32.py`), so the attention pages use this copy too; only the
+    anatomy pages ask for float32 (their residual-stream sums are exact only without bf16 rounding).
     """
     choice = (requested or os.environ.get("LLM_EXPLAINER_DTYPE") or "auto").lower()
     if choice != "auto":
@@ -74,7 +74,7 @@ def pick_dtype(device: str, requested: str | None = None) -> torch.dtype:
         return torch.bfloat16
     if device == "mps":
         return torch.float16
-    return torch.float32
+    return torch.bfloat16 if cpu_has_native_bf16() else torch.float32
 
 
 def dtype_name(dtype: torch.dtype) -> str:
