@@ -10,6 +10,8 @@ sidebar's precision also starts the background job that lays out the default tok
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from explain.core import gguf_cache, memory, registry
@@ -23,11 +25,16 @@ LOADED: dict[str, dict] = {}  # name -> describe(), for the sidebar; process-wid
 PRECOMPUTE: dict[str, BackgroundJob | None] = {}  # name -> its default maps' layout job (embeddings/precompute.py)
 
 
+def _precompute_on() -> bool:
+    """False when LLM_EXPLAINER_PRECOMPUTE=0 (the test suite: its pages must not start a 2,000-token UMAP each)."""
+    return os.environ.get("LLM_EXPLAINER_PRECOMPUTE", "1") != "0"
+
+
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _cached_model(name: str, device: str, dtype: str) -> LoadedModel:
     lm = load_model(name, device=device, dtype=dtype)
     LOADED[name] = lm.describe()
-    if name == registry.DEFAULT_CAUSAL_LM and dtype == dtype_name(pick_dtype(device)):  # the copy the map uses
+    if name == registry.DEFAULT_CAUSAL_LM and dtype == dtype_name(pick_dtype(device)) and _precompute_on():
         PRECOMPUTE[name] = precompute_job(lm)  # the default UMAP maps, in the background (None: already on disk)
     memory.settle()  # the model's objects live as long as the process: full collections skip them from now on
     return lm

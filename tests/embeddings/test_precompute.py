@@ -1,4 +1,4 @@
-"""Background precompute of the default maps: computed once, into the page's cache, joined by a page asking meanwhile."""
+"""Background precompute of the default maps: computed once, into the page's cache, joined by a page asking."""
 
 from __future__ import annotations
 
