@@ -65,11 +65,12 @@ def _preset(name: str, steps: int, data, device: str, ref, peaks: dict) -> dict:
     params = tiny_gpt.count_parameters(base)
     flops = tiny_gpt.flops_per_token(cfg, params, data.vocab_size, cfg.block_size)
     ours, fp32, bf16 = (max(runs[k]) for k in ("ours", "fp32", "bf16"))
-    ours_peak = peaks[precision.resolve(device)]
+    ours_precision = precision.resolve(device, "auto", params)
+    ours_peak = peaks[ours_precision]
     return {
         "params": params,
         "batch": [BATCH, cfg.block_size],
-        "ours_precision": precision.resolve(device),
+        "ours_precision": ours_precision,
         "ours_tokens_per_s": round(ours, 1),
         "reference_fp32_tokens_per_s": round(fp32, 1),
         "reference_bf16_tokens_per_s": round(bf16, 1),

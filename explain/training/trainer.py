@@ -123,7 +123,8 @@ class Trainer(Callbacks):
         self.config = config
         self.data = data
         self.device = pick_device(config.device)
-        self.precision = mixed.resolve(self.device, config.precision)  # "bf16" or "fp32"
+        params = sum(p.numel() for p in model.parameters())
+        self.precision = mixed.resolve(self.device, config.precision, params)  # "bf16" or "fp32"
         self.model = model.to(self.device).train()
         self.block_size = model.config.max_position_embeddings
         shortest = min(len(data.train_ids), len(data.val_ids))

@@ -19,7 +19,7 @@ def test_the_page_finds_the_default_map_computed_once_by_the_background_job(smol
     calls = []
     real = projection.project
     monkeypatch.setattr(projection, "project", lambda v, p: calls.append(len(v)) or real(v, p))
-    (n, params), = precompute.DEFAULT_MAPS
+    ((n, params),) = precompute.DEFAULT_MAPS
     vectors = precompute.map_tokens(smollm, n).vectors
     name = precompute.layout_name(smollm)
     for path in (projection.cache_subdir("umap")).glob(f"{projection.cache_key(name, vectors, params)}*"):

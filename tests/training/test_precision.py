@@ -44,5 +44,7 @@ def test_bf16_autocast_follows_the_float32_curve_on_float32_weights():
 def test_precision_choice_is_resolved_and_checked():
     assert precision.resolve("cpu", "fp32") == "fp32" and precision.resolve("mps") == "fp32"
     assert precision.resolve("cpu") == ("bf16" if precision.cpu_has_native_bf16() else "fp32")
+    assert precision.resolve("cpu", "auto", params=200_000) == "fp32"  # too small to pay back autocast
+    assert precision.resolve("cpu", "bf16", params=200_000) == "bf16"  # asked for: given
     with pytest.raises(ValueError, match="auto, fp32, bf16"):
         precision.resolve("cpu", "fp16")
