@@ -10,6 +10,7 @@ and the targets are compared in the closing notes.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import platform
 import statistics
@@ -27,8 +28,10 @@ def section_names() -> list[str]:
 def run_section(name: str, quick: bool) -> dict:
     module = importlib.import_module(f"bench.bench_{name}")
     start = time.perf_counter()
+    before = load_average()
     result = module.run(quick)
     result["section_seconds"] = round(time.perf_counter() - start, 2)
+    result["section_loadavg"] = {"before": before, "after": load_average()}
     return result
 
 
@@ -40,6 +43,8 @@ def environment() -> dict:
     device = pick_device()
     return {
         "device": device,
+        "gpu": torch.cuda.get_device_name(0) if device == "cuda" else "skipped: no GPU lent (CPU figures only)",
+        "loadavg": load_average(),
         "dtype": dtype_name(pick_dtype(device)),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -47,6 +52,14 @@ def environment() -> dict:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages: on a shared machine every timing needs them beside it."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def median_ms(work: Callable[[], object], repeats: int, warmup: int = 1) -> float:

@@ -1,7 +1,8 @@
 """The most minimal training loop in plain PyTorch: the yardstick `explain.training.trainer.Trainer` is measured by.
 
 No schedule, no clipping, no guard, no callbacks: forward, cross-entropy,
-backward, AdamW step, on batches prepared in advance. `python bench/reference_train.py
+backward, AdamW step, on batches prepared in advance; in float32, or with `--bf16` under
+bf16 autocast (float32 master weights), the same mixed precision as the Trainer's. `python bench/reference_train.py
 --preset tiny --steps 20` prints its tokens per second as JSON. Also holds the
 machine's matmul FLOP/s measurement, so both loops are compared with the same ceiling.
 """
@@ -19,8 +20,11 @@ def sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def train_reference(model: torch.nn.Module, batches: list, lr: float = 3e-3) -> dict:
-    """Train `model` on `batches` [(x (B, T), y (B, T)), ...] already on its device; time all but the first 2 steps."""
+def train_reference(model: torch.nn.Module, batches: list, lr: float = 3e-3, bf16: bool = False) -> dict:
+    """Train `model` on `batches` [(x (B, T), y (B, T)), ...] already on its device; time all but the first 2 steps.
+
+    `bf16`: the forward pass under bf16 autocast (float32 weights and optimiser), as the Trainer's "bf16".
+    """
     device = next(model.parameters()).device.type
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     losses, start = [], None
@@ -28,8 +32,9 @@ def train_reference(model: torch.nn.Module, batches: list, lr: float = 3e-3) -> 
         if i == 2:  # the first steps allocate and warm caches: not timed
             sync(device)
             start = time.perf_counter()
-        logits = model(input_ids=x).logits
-        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
+            logits = model(input_ids=x).logits
+        loss = F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -79,6 +84,7 @@ if __name__ == "__main__":
     parser.add_argument("--preset", default="tiny", choices=list(tiny_gpt.PRESETS))
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--bf16", action="store_true", help="forward pass under bf16 autocast")
     args = parser.parse_args()
     device = pick_device()
     data = prepare_data(corpora.load_corpus("pizza"))
@@ -87,5 +93,5 @@ if __name__ == "__main__":
     gen = torch.Generator().manual_seed(0)
     batches = [get_batch(data.train_ids, args.batch_size, cfg.block_size, gen) for _ in range(args.steps + 2)]
     batches = [(x.to(device), y.to(device)) for x, y in batches]
-    result = train_reference(model, batches)
-    print(json.dumps({"device": device, "tokens_per_s": round(result["tokens_per_s"], 1)}))
+    result = train_reference(model, batches, bf16=args.bf16)
+    print(json.dumps({"device": device, "bf16": args.bf16, "tokens_per_s": round(result["tokens_per_s"], 1)}))

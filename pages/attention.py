@@ -53,7 +53,7 @@ right.text_area(
     on_change=_on_text,
     help=t("attention.text_help", chars=MAX_TEXT_CHARS, limit=MAX_ANALYSIS_TOKENS),
 )
-lm = get_model(dtype="float32")  # float32 so the step-by-step check can hold to 1e-4
+lm = get_model()  # any precision: attention weights are float32 (core/attention_fp32.py), the check holds to 1e-4
 try:
     with st.spinner(t("attention.computing")):
         result = analyze(lm, typed_text("attn_text").text)

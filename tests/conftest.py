@@ -16,6 +16,7 @@ _CACHE = os.environ.get("LLM_EXPLAINER_TEST_CACHE") or tempfile.mkdtemp(prefix="
 os.environ["LLM_EXPLAINER_TEST_CACHE"] = _CACHE
 os.environ["LLM_EXPLAINER_CACHE"] = _CACHE
 os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["LLM_EXPLAINER_PRECOMPUTE"] = "0"  # pages do not start the background UMAP maps (tested on its own)
 # numba's compiled UMAP code is kept across runs (it is only machine code, keyed by source): compiling it
 # again in every run would cost a minute on 2 cores.
 os.environ.setdefault(

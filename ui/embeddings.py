@@ -16,6 +16,7 @@ from explain.core.loading import LoadedModel
 from explain.embeddings import figures as figs
 from explain.embeddings.groups import Group, group_stats, load_groups, with_groups
 from explain.embeddings.index import unit_rows
+from explain.embeddings.precompute import DEFAULT_MAPS, layout_name
 from explain.embeddings.projection import METHODS, ProjectionParams, cached_projection, is_cached, pca, project
 from explain.embeddings.search import parse_items, presets
 from explain.embeddings.sentences import cosine_matrix, embed_texts
@@ -26,7 +27,7 @@ from explain.embeddings.token_table import (
     query_vector,
     whole_word_tokens,
 )
-from ui.models import get_encoder, get_model
+from ui.models import PRECOMPUTE, get_encoder, get_model
 from ui.page import typed_text
 from ui.text import language, localise, num, t
 from ui.urlstate import bind, mirror
@@ -52,14 +53,17 @@ def neighbour_table(rows: list[tuple[str, float]]) -> None:
 
 def _layout(lm: LoadedModel, tokens: TokenSet, params: ProjectionParams, draw) -> np.ndarray:
     """The map's coordinates; a slow first UMAP/t-SNE shows PCA meanwhile, with progress words."""
-    name = f"{lm.name}-{lm.dtype_name}"
+    name = layout_name(lm)
     if params.method == "pca" or is_cached(name, tokens.vectors, params):
         layout = cached_projection(name, tokens.vectors, params)
         st.caption(t("embeddings.layout_source", source=t(f"embeddings.source_{layout.source}"), s=layout.seconds))
         return layout.coords
     draw(project(tokens.vectors, ProjectionParams(method="pca", dims=params.dims)), t("embeddings.pca_meanwhile"))
-    with st.status(t(f"embeddings.computing_{params.method}", n=len(tokens.ids)), expanded=False) as status:
-        layout = cached_projection(name, tokens.vectors, params)
+    job = PRECOMPUTE.get(lm.name)
+    early = job is not None and job.view().active and params in [p for _, p in DEFAULT_MAPS]
+    label = t("embeddings.computing_early") if early else t(f"embeddings.computing_{params.method}", n=len(tokens.ids))
+    with st.status(label, expanded=False) as status:
+        layout = cached_projection(name, tokens.vectors, params)  # joins the background computation if it runs
         status.update(label=t("embeddings.computed", s=layout.seconds), state="complete")
     return layout.coords
 

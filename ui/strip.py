@@ -46,15 +46,16 @@ def _next_example() -> None:
 
 
 def _model() -> LoadedModel:
-    """The sidebar's causal LM in float32; the first load in this process says so in the strip, with its progress.
+    """The sidebar's causal LM in the sidebar's precision (the copy the attention and next-token pages use);
+    the first load in this process says so in the strip, with its progress.
 
-    float32, not the sidebar's precision: on a 2-core CPU with bf16 a new sentence took 3-5 s, in float32
-    0.5-1.4 s (median 0.9 s, under load); it is also the copy the attention page uses.
+    It used float32 because a bf16 sentence took 3-5 s against 0.5-1.4 s: that was torch's threads
+    spin-waiting on a busy machine (explain/__init__.py), not bf16.
     """
     if selected_causal_lm() in LOADED:
-        return get_model(dtype="float32")
+        return get_model()
     note = st.info(t("home.strip_loading"))
-    lm = get_model(dtype="float32")
+    lm = get_model()
     note.empty()
     return lm
 

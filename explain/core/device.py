@@ -56,9 +56,14 @@ def cpu_has_native_bf16() -> bool:
 def pick_dtype(device: str, requested: str | None = None) -> torch.dtype:
     """The number format for inference on `device`.
 
-    "auto" means bf16 on cuda and on CPUs with native bf16 (half the latency, top
-    tokens unchanged), float16 on mps, float32 elsewhere. Pages that check a
-    recomputation against the model ask for float32 explicitly.
+    "auto" means bf16 on cuda and on CPUs with native bf16 (AMX / AVX512-BF16), float16 on mps,
+    float32 elsewhere. Measured for a 64-token SmolLM2 analysis pass on this project's 2-core
+    AMX CPU shared with other work (load average 16-18, two torch threads): bfloat16 0.37-0.59 s
+    wall, 161-202 ms CPU, against float32 0.94-0.98 s, 397-398 ms CPU, once torch's threads wait
+    passively (explain/__init__.py). The slowdown seen before ("bf16 several times slower under
+    load") was OpenMP spin-waiting, which hit bf16 hardest (11.6 s). Attention weights are float32
+    in any precision (`core/attention_fp32.py`), so the attention pages use this copy too; only the
+    anatomy pages ask for float32 (their residual-stream sums are exact only without bf16 rounding).
     """
     choice = (requested or os.environ.get("LLM_EXPLAINER_DTYPE") or "auto").lower()
     if choice != "auto":

@@ -1,11 +1,12 @@
 """Turning SmolLM2's GGUF file into a safetensors copy once, so later starts take a second.
 
 Dequantizing the GGUF costs ~20 s per process (mostly parsing its metadata);
-reloading the safetensors copy takes ~1 s. The copy lives in the cache folder,
+reloading the safetensors copy takes ~0.3 s (`core/fast_load.py`). The copy lives in the cache folder,
 is written to a temporary folder and renamed into place (never half-written),
 and carries a manifest of file sizes and SHA-256 checksums, so a partial or corrupt
 copy (even one overwritten at the same size) is detected and rebuilt instead of
-served. A temporary folder left by a killed conversion is removed at the next start.
+served. A fresh process re-hashes only files whose size, time or inode changed since the
+last full check (`is_complete_stamped`). A temporary folder left by a killed conversion is removed at the next start.
 Leaves out choosing device and dtype.
 """
 
@@ -52,6 +53,38 @@ def is_complete(folder: Path, source: Path) -> bool:
         return False
 
 
+VERIFIED = "llm-explainer-verified.json"  # (size, mtime, inode) of each file when last hashed in full
+SETTLED_SECONDS = 2.0  # a file changed less than this before its hashing may change again unseen (git's "racy" case)
+
+
+def _stamps(folder: Path, names) -> dict:
+    return {n: [(st := (folder / n).stat()).st_size, st.st_mtime_ns, st.st_ino] for n in sorted(names)}
+
+
+def is_complete_stamped(folder: Path, source: Path) -> bool:
+    """`is_complete`, but a fresh process skips hashing (~1-3 s for 540 MB on 2 cores) when every file
+    still has the size, modification time and inode it had when last hashed in full; any write to a file
+    changes its time, so a damaged copy is still hashed and caught. Stamps are recorded only for files
+    older than SETTLED_SECONDS, so a write in the same clock tick as the hashing cannot hide."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest["source_size"] == source.stat().st_size:
+            recorded = json.loads((folder / VERIFIED).read_text(encoding="utf-8"))
+            if recorded == json.loads(json.dumps(_stamps(folder, [*manifest["files"], MANIFEST]))):
+                return True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    if not is_complete(folder, source):
+        return False
+    try:
+        stamps = _stamps(folder, [*json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"], MANIFEST])
+        if all(time.time_ns() - mtime > SETTLED_SECONDS * 1e9 for _, mtime, _ in stamps.values()):
+            (folder / VERIFIED).write_text(json.dumps(stamps), encoding="utf-8")
+    except (OSError, ValueError, KeyError):
+        pass  # a read-only cache: hash again next time
+    return True
+
+
 _VERIFIED: set[tuple] = set()  # (folder, source, manifest mtime and size, source size) found complete here
 
 
@@ -66,7 +99,7 @@ def is_complete_once(folder: Path, source: Path) -> bool:
         return False
     if stamp in _VERIFIED:
         return True
-    complete = is_complete(folder, source)
+    complete = is_complete_stamped(folder, source)
     if complete:
         _VERIFIED.add(stamp)
     return complete
@@ -129,7 +162,7 @@ def ensure_converted(name: str, source: Path, progress: Progress | None = None) 
     """The folder of a complete safetensors copy of `source`, converting it first if needed."""
     target = converted_dir(name)
     remove_leftovers(target.parent, f"{target.name}.partial-")
-    if is_complete(target, source):
+    if is_complete_stamped(target, source):
         return target
     shutil.rmtree(target, ignore_errors=True)
     staging = target.with_name(f"{target.name}.partial-{os.getpid()}-{time.time_ns()}")

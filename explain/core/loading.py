@@ -1,8 +1,11 @@
 """Loading a model by name onto the chosen device, ready to show its insides.
 
 Covers the embedded defaults, tiny models trained in the app, and any Hugging
-Face id found in the local cache (or reachable). Always eager attention (so
-attention weights come back), safetensors only, never remote code. Leaves out
+Face id found in the local cache (or reachable). Always eager-style attention
+with float32 weights (`core/attention_fp32.py`, so attention weights come back
+exact in any dtype), safetensors only, never remote code. The folders this app
+writes (SmolLM2's converted copy, trained models) load through `core/fast_load.py`
+(~0.3 s instead of ~2.5 s); Hub models through the Auto classes. Leaves out
 running the model (see `core/analysis.py`).
 """
 
@@ -13,12 +16,14 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import torch
 
-from explain.core import gguf_cache, registry
+from explain.core import fast_load, gguf_cache, registry
+from explain.core.attention_fp32 import register as register_attention
 from explain.core.cache import LRU
 from explain.core.device import dtype_name, pick_device, pick_dtype
 from explain.core.flight import SingleFlight, Turns
@@ -72,15 +77,19 @@ class LoadedModel:
         }
 
 
-def _from_folder(folder: str, kind: str, dtype: torch.dtype, local_only: bool) -> tuple[Any, Any]:
+def _from_folder(folder: str, kind: str, dtype: torch.dtype, local_only: bool, fast: bool = False) -> tuple[Any, Any]:
+    """Model and tokenizer of `folder`; `fast` (folders this app wrote) tries `core/fast_load.py` first."""
     from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # the app shows its own progress; tqdm bars only clutter logs
-    auto = AutoModelForCausalLM if kind == "causal-lm" else AutoModel
     common = {"trust_remote_code": False, "local_files_only": local_only}
     tokenizer = AutoTokenizer.from_pretrained(folder, **common)
-    model = auto.from_pretrained(folder, dtype=dtype, attn_implementation="eager", use_safetensors=True, **common)
+    attn = register_attention()  # float32 attention weights in any dtype (core/attention_fp32.py)
+    model = fast_load.load_llama(Path(folder), dtype, attn) if fast and kind == "causal-lm" else None
+    if model is None:
+        auto = AutoModelForCausalLM if kind == "causal-lm" else AutoModel
+        model = auto.from_pretrained(folder, dtype=dtype, attn_implementation=attn, use_safetensors=True, **common)
     return model, tokenizer
 
 
@@ -92,7 +101,7 @@ def _load_smollm2(dtype: torch.dtype, progress: gguf_cache.Progress | None) -> t
     for attempt in range(2):
         folder = gguf_cache.ensure_converted(name, source, progress)
         try:
-            model, tokenizer = _from_folder(str(folder), "causal-lm", dtype, local_only=True)
+            model, tokenizer = _from_folder(str(folder), "causal-lm", dtype, local_only=True, fast=True)
             return model, tokenizer, f"{source} (cached as {folder})"
         except Exception:  # a corrupt copy: throw it away and convert again, once
             gguf_cache.discard(name)
@@ -152,7 +161,7 @@ def _load_local(name: str, folder, kind: str, dtype: torch.dtype) -> tuple[Any, 
     """A model folder of this machine (MiniLM, a trained model); any failure is one ModelUnavailable
     that names the model, never the folder, so a message cannot tell a visitor which paths exist."""
     try:
-        model, tokenizer = _from_folder(str(folder), kind, dtype, local_only=True)
+        model, tokenizer = _from_folder(str(folder), kind, dtype, local_only=True, fast=True)
     except Exception as exc:  # no safetensors, a damaged config or tokenizer: OSError, ValueError, ...
         raise ModelUnavailable(
             f"'{name[:60]}' cannot be loaded: its files are missing or damaged ({type(exc).__name__}). "
@@ -162,8 +171,13 @@ def _load_local(name: str, folder, kind: str, dtype: torch.dtype) -> tuple[Any, 
 
 
 def _check_finite(name: str, model: Any) -> None:
-    """Refuse weights holding NaN or infinity (a corrupt file): they would print garbage tokens and NaN."""
-    if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+    """Refuse weights holding NaN or infinity (a corrupt file): they would print garbage tokens and NaN.
+
+    One float32 sum per tensor (a NaN or infinity anywhere makes it non-finite): a single pass with
+    no copy, about 5x less CPU than `isfinite(p).all()` over SmolLM2's 135 M weights.
+    """
+    sums = torch.stack([p.sum(dtype=torch.float32) for p in model.parameters()])
+    if not bool(torch.isfinite(sums).all()):
         raise ModelUnavailable(f"'{name[:60]}' has weights that are not finite numbers: its files are damaged.")
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from explain.core.cache import LRU, cached_array, load_array, safe_name
+from explain.core.flight import SingleFlight
 from explain.core.paths import cache_subdir
 from explain.embeddings.index import unit_rows
 
@@ -33,6 +34,7 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_subdir("numba")))
 
 METHODS = ("umap", "pca", "tsne")
 _MEMORY = LRU(16)  # cache key -> (N, dims) layout, shared by every session of the process
+_FLIGHTS = SingleFlight()  # one computation per layout at a time, shared by whoever asks meanwhile
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,16 @@ def cached_projection(name: str, vectors: np.ndarray, params: ProjectionParams) 
     if hit is not None:
         return Layout(hit, "memory", time.perf_counter() - start)
     path = cache_subdir("umap") / f"{key}.npy"
-    coords, source = cached_array(path, (len(vectors), params.dims), lambda: project(vectors, params))
+
+    def compute() -> tuple[np.ndarray, str]:
+        found = _MEMORY.get(key)
+        return (
+            (found, "memory")
+            if found is not None
+            else cached_array(path, (len(vectors), params.dims), lambda: project(vectors, params))
+        )
+
+    coords, source = _FLIGHTS.do(key, compute)  # a page asking while the background precompute runs waits for it
     _MEMORY.put(key, coords)
     return Layout(coords, source, time.perf_counter() - start)
 

@@ -18,7 +18,9 @@ losses, bit for bit.
 
 Leaves out threads (see `core/jobs.py` and `training/work.py`), the data and its batches (see
 `training/data.py`), the records (see `training/records.py`), sampling and attention probes (see
-`training/probes.py`), corpora (see `training/corpora.py`) and distributed or mixed-precision training.
+`training/probes.py`), corpora (see `training/corpora.py`), mixed precision (see `training/precision.py`:
+training steps run under bf16 autocast where the hardware has bf16 units; evaluation, samples and
+snapshots stay float32) and distributed training.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from explain.core.callbacks import Callbacks
 from explain.core.device import pick_device
 from explain.core.limits import MAX_BATCH, TRAIN_MAX_STEPS
 from explain.training import char_tokenizer, tiny_gpt
+from explain.training import precision as mixed
 from explain.training.data import Data, get_batch, prepare_data
 from explain.training.probes import attention_on, embedding_map, generate
 from explain.training.records import EvalRecord, SampleRecord, Snapshot, StepRecord, TrainerState
@@ -63,6 +66,7 @@ class TrainConfig:
     seed: int = 0  # batches, sampling and (when the trainer builds it) the model's init
     device: str | None = None  # "cpu", "cuda"...; None picks the best (explain.core.device.pick_device)
     explode_factor: float = 3.0  # stop when the loss exceeds explode_factor x ln(vocab size)
+    precision: str = "auto"  # "bf16" autocast with float32 master weights, "fp32", or "auto" (training/precision.py)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,9 +96,9 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Opti
 
 
 def lm_loss(model: Any, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross-entropy of `model` on x (B, T) against targets y (B, T)."""
-    logits = model(input_ids=x).logits  # (B, T, V)
-    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+    """Mean next-token cross-entropy of `model` on x (B, T) against targets y (B, T), in float32."""
+    logits = model(input_ids=x).logits  # (B, T, V); bf16 under autocast
+    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1))
 
 
 def divergence_message(step: int, loss: float, lr: float) -> str:
@@ -119,6 +123,8 @@ class Trainer(Callbacks):
         self.config = config
         self.data = data
         self.device = pick_device(config.device)
+        params = sum(p.numel() for p in model.parameters())
+        self.precision = mixed.resolve(self.device, config.precision, params)  # "bf16" or "fp32"
         self.model = model.to(self.device).train()
         self.block_size = model.config.max_position_embeddings
         shortest = min(len(data.train_ids), len(data.val_ids))
@@ -139,7 +145,8 @@ class Trainer(Callbacks):
         x, y = get_batch(self.data.train_ids, self.config.batch_size, self.block_size, self.batch_gen)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
-        loss = lm_loss(self.model, x.to(self.device), y.to(self.device))
+        with mixed.autocast(self.device, self.precision):
+            loss = lm_loss(self.model, x.to(self.device), y.to(self.device))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if self.config.grad_clip > 0:

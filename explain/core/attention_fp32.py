@@ -1,0 +1,58 @@
+"""Attention weights in float32 from the model's own queries and keys, whatever the weights' dtype.
+
+Transformers' eager attention rounds the scores q·k/√d to the weights' dtype before the softmax and the
+probabilities after it: in bfloat16 a row of 64 weights can miss summing to 1 by 1e-2, and a score
+rounded to 8 bits of mantissa moves the step-by-step recomputation off by as much. This module
+registers one attention function with `transformers.AttentionInterface` (the hook every Llama-style
+and BERT-style model calls) under `ATTENTION`: it upcasts the queries and keys (rotary already
+applied, exactly the model's) to float32, adds the mask and softmaxes in float32 and returns those
+float32 probabilities; only their product with the values goes back to the weights' dtype, so the
+rest of the forward pass is the eager one's. In a float32 model it computes what eager attention does,
+operation for operation (tests/core/test_fast_load.py compares the logits). So one copy of the model
+serves every page, in whatever precision the sidebar picked. Leaves out sdpa / flash kernels (they
+never return the weights) and KV-cache generation speed (generation uses it too, at the same cost).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import torch
+
+ATTENTION = "explain_float32"  # the name models are loaded with (`attn_implementation`)
+_REGISTERED = threading.Lock()
+_done: list[bool] = []
+
+
+def float32_attention(module, query, key, value, attention_mask, scaling: float, dropout: float = 0.0, **kwargs):
+    """Eager attention with float32 scores and probabilities: (output in value's dtype, weights in float32).
+
+    Shapes: query (B, H, T, d), key and value (B, K, S, d) with H = K x groups; weights (B, H, T, S).
+    """
+    groups = getattr(module, "num_key_value_groups", 1)
+    if groups > 1:
+        key = key.repeat_interleave(groups, dim=1)  # what transformers' repeat_kv does
+        value = value.repeat_interleave(groups, dim=1)
+    scores = torch.matmul(query.float(), key.float().transpose(2, 3)) * scaling
+    if attention_mask is not None:
+        if attention_mask.dtype == torch.bool:
+            scores = scores.masked_fill(~attention_mask, torch.finfo(torch.float32).min)
+        else:
+            scores = scores + attention_mask[..., : key.shape[-2]].float()
+    weights = torch.softmax(scores, dim=-1, dtype=torch.float32)
+    weights = torch.nn.functional.dropout(weights, p=dropout, training=module.training)
+    output = torch.matmul(weights.to(value.dtype), value).transpose(1, 2).contiguous()
+    return output, weights
+
+
+def register() -> str:
+    """Make `ATTENTION` known to transformers (once per process); returns the name."""
+    with _REGISTERED:
+        if not _done:
+            from transformers import AttentionInterface
+            from transformers.masking_utils import AttentionMaskInterface, eager_mask
+
+            AttentionInterface.register(ATTENTION, float32_attention)
+            AttentionMaskInterface.register(ATTENTION, eager_mask)
+            _done.append(True)
+    return ATTENTION

@@ -1,0 +1,50 @@
+"""Mixed precision: a seeded bf16-autocast run follows the float32 one within noise, on float32 master weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from explain.training import corpora, precision, tiny_gpt
+from explain.training.trainer import TrainConfig, trainer_for_text
+
+SMALL = tiny_gpt.preset("tiny", block_size=32)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread(torch_one_thread):
+    """Training on one torch thread (see conftest)."""
+
+
+def _run(mode: str):
+    config = TrainConfig(max_steps=40, batch_size=16, learning_rate=1e-2, eval_every=40, sample_every=0,
+                         snapshot_every=0, device="cpu", precision=mode)  # fmt: skip
+    trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, config)
+    seen = []
+    hook = trainer.model.model.layers[0].mlp.down_proj.register_forward_hook(lambda m, i, o: seen.append(o.dtype))
+    evals = []
+    trainer.add_callback("on_eval", lambda _t, rec: evals.append(rec.val_loss))
+    trainer.run()
+    hook.remove()
+    return trainer, np.array(trainer.state.train_losses), evals, seen
+
+
+def test_bf16_autocast_follows_the_float32_curve_on_float32_weights():
+    fp32, curve32, evals32, seen32 = _run("fp32")
+    bf16, curve16, evals16, seen16 = _run("bf16")
+    assert set(seen32) == {torch.float32} and torch.bfloat16 in seen16  # the matmuls really ran in bf16
+    assert all(p.dtype == torch.float32 for p in bf16.model.parameters())  # master weights
+    assert curve16[0] == pytest.approx(curve32[0], abs=0.02)  # same init, same batch
+    assert np.abs(curve16 - curve32).mean() < 0.05  # within noise over the whole run
+    assert curve16[-10:].mean() < 0.6 * curve16[:5].mean()  # and it learns
+    assert evals16[-1] == pytest.approx(evals32[-1], abs=0.05)
+
+
+def test_precision_choice_is_resolved_and_checked():
+    assert precision.resolve("cpu", "fp32") == "fp32" and precision.resolve("mps") == "fp32"
+    assert precision.resolve("cpu") == ("bf16" if precision.cpu_has_native_bf16() else "fp32")
+    assert precision.resolve("cpu", "auto", params=200_000) == "fp32"  # too small to pay back autocast
+    assert precision.resolve("cpu", "bf16", params=200_000) == "bf16"  # asked for: given
+    with pytest.raises(ValueError, match="auto, fp32, bf16"):
+        precision.resolve("cpu", "fp16")
