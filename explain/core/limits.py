@@ -90,3 +90,15 @@ MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
 MAX_ATTRIBUTION_TOKENS = 64  # tokens attributed (occlusion runs one pass per token)
 MAX_IG_STEPS = 256  # integrated-gradients steps (one forward and backward pass each)
 MAX_SWEEP_TOKENS = 64  # tokens of a text whose heads are ablated one by one (L x H passes)
+
+# From predictor to assistant
+PREFER_MAX_STEPS = 200  # bound on one DPO run's steps (the page and the CLI say it)
+PREFER_MAX_BYTES = 1_000_000  # bound on a preference-pairs file (JSONL)
+PREFER_MAX_PAIRS = 2_000  # pairs read from one file at most
+PREFER_MIN_PAIRS = 5  # fewer leave nothing to hold out
+PREFER_MAX_FIELD_CHARS = 2_000  # characters of one prompt, chosen or rejected answer
+PREFER_MAX_TOKENS = 96  # each prompt + answer is cut to this many tokens (template included)
+REWARD_MAX_N = 8  # answers sampled for best-of-n
+REWARD_MAX_QUESTION_CHARS = 300  # the question the reward model's candidates answer
+BIAS_MAX_TEMPLATE_CHARS = 120  # the bias template typed on the page or given to the CLI
+SELFSUP_MAX_TOKENS = 64  # tokens of the user's text shown as training pairs
