@@ -35,8 +35,10 @@ def pronoun_ids(lm: LoadedModel) -> tuple[int, int]:
 
 def check_template(template: str) -> str:
     """The template if it holds "{occupation}" once (as the CLI and the page require), else ValueError."""
-    if template.count("{occupation}") != 1 or template.replace("{occupation}", "").count("{") :
-        raise ValueError('The template needs "{occupation}" exactly once and no other braces, e.g. "The {occupation} said that".')
+    if template.count("{occupation}") != 1 or template.replace("{occupation}", "").count("{"):
+        raise ValueError(
+            'The template needs "{occupation}" exactly once and no other braces, e.g. "The {occupation} said that".'
+        )
     return template
 
 

@@ -25,7 +25,9 @@ def collate(examples: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     >>> collate([{"prompt_ids": [1, 2], "chosen_ids": [3], "rejected_ids": [4, 5]}], 0)["completion_mask"].tolist()
     [[0, 0, 1, 0], [0, 0, 1, 1]]
     """
-    rows = [e["prompt_ids"] + e["chosen_ids"] for e in examples] + [e["prompt_ids"] + e["rejected_ids"] for e in examples]
+    rows = [e["prompt_ids"] + e["chosen_ids"] for e in examples] + [
+        e["prompt_ids"] + e["rejected_ids"] for e in examples
+    ]
     marks = [[0] * len(e["prompt_ids"]) + [1] * len(e[k]) for k in ("chosen_ids", "rejected_ids") for e in examples]
     width = max(len(r) for r in rows)
     return {

@@ -32,4 +32,9 @@ def chat_and_fingerprint(lm: LoadedModel, questions: list[str], max_new_tokens: 
     for question in questions:
         messages.append({"role": "user", "content": question})
         messages.append({"role": "assistant", "content": greedy_reply(lm, messages, max_new_tokens)})
-    return {"before": before, "after": fingerprint(lm.model), "messages": messages, "context": context_use(lm, messages)}
+    return {
+        "before": before,
+        "after": fingerprint(lm.model),
+        "messages": messages,
+        "context": context_use(lm, messages),
+    }

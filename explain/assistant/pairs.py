@@ -51,7 +51,9 @@ def parse_pairs(data: bytes, name: str = "file") -> list[dict]:
         if len(pairs) > PREFER_MAX_PAIRS:
             raise PairsError(f"{name} holds more than {PREFER_MAX_PAIRS:,} pairs; keep at most that many.")
     if len(pairs) < PREFER_MIN_PAIRS:
-        raise PairsError(f"{name} holds {len(pairs)} pairs; at least {PREFER_MIN_PAIRS} are needed (some are held out).")
+        raise PairsError(
+            f"{name} holds {len(pairs)} pairs; at least {PREFER_MIN_PAIRS} are needed (some are held out)."
+        )
     return pairs
 
 

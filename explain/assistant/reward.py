@@ -69,7 +69,9 @@ def sample_answers(lm: LoadedModel, question: str, n: int, seed: int = 0) -> lis
     return out
 
 
-def best_of_n(model: RewardModel, lm: LoadedModel, encoder: LoadedModel, question: str, n: int, seed: int = 0) -> list[dict]:
+def best_of_n(
+    model: RewardModel, lm: LoadedModel, encoder: LoadedModel, question: str, n: int, seed: int = 0
+) -> list[dict]:
     """[{"text", "reward"}] for n sampled answers, highest reward first: best-of-n keeps the first."""
     answers = sample_answers(lm, question, n, seed)
     rewards = model.score(encoder, question, answers)

@@ -28,7 +28,9 @@ def run(args) -> dict:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("bias", help='P(" he") vs P(" she") after "The <occupation> said that"')
-    parser.add_argument("--template", default=TEMPLATE, help='with {occupation} once, e.g. "The {occupation} said that"')
+    parser.add_argument(
+        "--template", default=TEMPLATE, help='with {occupation} once, e.g. "The {occupation} said that"'
+    )
     add_model_args(parser, registry.DEFAULT_CAUSAL_LM)
     add_json_flag(parser)
     parser.set_defaults(handler=run)

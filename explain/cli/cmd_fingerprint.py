@@ -8,7 +8,11 @@ from explain.core import registry
 
 def run(args) -> dict:
     lm = load_for_cli(args.model, args.device, args.dtype)
-    return {"model": lm.name, "sha256": fingerprint(lm.model), "parameters": sum(p.numel() for p in lm.model.parameters())}
+    return {
+        "model": lm.name,
+        "sha256": fingerprint(lm.model),
+        "parameters": sum(p.numel() for p in lm.model.parameters()),
+    }
 
 
 def register(subparsers) -> None:

@@ -43,7 +43,9 @@ def run(args) -> dict:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("prefer", help="preference tuning (DPO with LoRA) on {prompt, chosen, rejected} pairs")
+    parser = subparsers.add_parser(
+        "prefer", help="preference tuning (DPO with LoRA) on {prompt, chosen, rejected} pairs"
+    )
     parser.add_argument("--data", default="pizza", help="'pizza' (built in) or a JSONL file of preference pairs")
     default = DpoConfig().steps
     parser.add_argument(

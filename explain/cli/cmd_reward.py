@@ -11,7 +11,9 @@ from explain.core.limits import REWARD_MAX_N, REWARD_MAX_QUESTION_CHARS
 def run(args) -> dict:
     question = text_argument(args.question)
     if len(question) > REWARD_MAX_QUESTION_CHARS:
-        raise CliError(f"The question is {len(question):,} characters; at most {REWARD_MAX_QUESTION_CHARS} are allowed.")
+        raise CliError(
+            f"The question is {len(question):,} characters; at most {REWARD_MAX_QUESTION_CHARS} are allowed."
+        )
     lm = load_for_cli(registry.DEFAULT_CAUSAL_LM, args.device, args.dtype)
     encoder = load_for_cli(registry.DEFAULT_ENCODER, args.device)
     train, held_out = split_pairs(read_pairs())
@@ -20,7 +22,8 @@ def run(args) -> dict:
         "question": question,
         "heldout_ranking_accuracy": round(ranking_accuracy(model, encoder, held_out), 4),
         "candidates": [
-            {"text": c["text"], "reward": round(c["reward"], 4)} for c in best_of_n(model, lm, encoder, question, args.n, args.seed)
+            {"text": c["text"], "reward": round(c["reward"], 4)}
+            for c in best_of_n(model, lm, encoder, question, args.n, args.seed)
         ],
     }
 
