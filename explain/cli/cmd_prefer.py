@@ -1,4 +1,4 @@
-"""`prefer [--data pizza|FILE.jsonl] [--steps N] [--seed S]`: DPO with LoRA, held-out accuracy and margin before/after."""
+"""`prefer [--data pizza|FILE.jsonl] [--steps N] [--seed S]`: DPO with LoRA; held-out accuracy and margin."""
 
 import sys
 import time

@@ -1,4 +1,4 @@
-"""`reward QUESTION [--n N] [--seed S]`: n sampled answers ranked by a MiniLM reward model trained on the pizza pairs."""
+"""`reward QUESTION [--n N] [--seed S]`: n sampled answers ranked by a MiniLM reward model (pizza pairs)."""
 
 from explain.assistant.pairs import read_pairs, split_pairs
 from explain.assistant.reward import best_of_n, ranking_accuracy, train_reward_model
