@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from explain.assistant import base_chat, memory, selfsup
-from explain.core.display import code_span, token_chips_html
+from explain.core.display import code_span, token_chips_html, visible
 from explain.core.limits import MAX_CHAT_CHARS, MAX_CHAT_TURNS, SELFSUP_MAX_TOKENS
 from explain.core.loading import LoadedModel
 from ui import finetune as ft_view
@@ -36,9 +36,9 @@ def render_selfsup(lm: LoadedModel) -> None:
         return
     table = pd.DataFrame(
         {
-            t("assistant.ss_col_context"): ["…" + r["context"] for r in result["rows"]],
-            t("assistant.ss_col_target"): [r["target"] for r in result["rows"]],
-            t("assistant.ss_col_loss"): [round(r["loss"], 2) for r in result["rows"]],
+            t("assistant.ss_col_context"): [visible(r["context"]) for r in result["rows"]],
+            t("assistant.ss_col_target"): [visible(r["target"]) for r in result["rows"]],
+            t("assistant.ss_col_loss"): [num(r["loss"], ".2f") for r in result["rows"]],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")

@@ -26,7 +26,7 @@ def training_pairs(lm: LoadedModel, text: str, max_tokens: int = SELFSUP_MAX_TOK
         rows.append(
             {
                 "position": i + 1,
-                "context": "".join(result.tokens[max(0, i - 5) : i + 1]),
+                "context": ("…" if i > 5 else "") + "".join(result.tokens[max(0, i - 5) : i + 1]),
                 "target": result.tokens[i + 1],
                 "loss": -logp,
             }

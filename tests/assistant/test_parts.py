@@ -23,7 +23,7 @@ def test_self_supervised_pairs_are_the_text_shifted_by_one_and_average_to_the_mo
     result = selfsup.training_pairs(smollm, text)
     tokens = result["tokens"]
     assert [r["target"] for r in result["rows"]] == tokens[1:]
-    assert result["rows"][0]["context"] == tokens[0]
+    assert result["rows"][0]["context"] == tokens[0] and result["rows"][7]["context"] == "…" + "".join(tokens[2:8])
     ids = smollm.tokenizer(text)["input_ids"]
     assert result["mean_loss"] == pytest.approx(model_loss(smollm, ids), abs=1e-4)  # HF's labels=input_ids loss
 
