@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explain.core.limits import BIAS_MAX_TEMPLATE_CHARS, MAX_CHAT_CHARS, REWARD_MAX_QUESTION_CHARS
 from ui import assistant as views
 from ui import assistant_limits as limits_views
 from ui import assistant_prefer as prefer_views
@@ -24,6 +25,12 @@ bind("as_rl_question", t("assistant.rl_default"))
 bind("as_rl_n", 4, int, low=2, high=8)
 bind("as_bias_template", "The {occupation} said that")
 bind("as_mem_text", t("assistant.mem_default"))
+for key, limit in (
+    ("as_bc_text", MAX_CHAT_CHARS),
+    ("as_rl_question", REWARD_MAX_QUESTION_CHARS),
+    ("as_bias_template", BIAS_MAX_TEMPLATE_CHARS),
+):  # a link may carry more than the box takes
+    st.session_state[key] = str(st.session_state[key])[:limit]
 
 tabs = st.tabs([t(f"assistant.tab_{name}") for name in TABS])
 with tabs[0]:
