@@ -39,15 +39,18 @@ def dpo_work(spec: DpoSpec, board: Board) -> Iterator[None]:
     board.set(phase="loading")
     tuner = DpoTuner.create(spec.config, spec.train)
     board.set(model={"device": tuner.lm.device, "dtype": tuner.lm.dtype_name, "sha256": tuner.base_sha256[:16]})
+    board.set(phase="before")
     yield
-    board.set(phase="before", before=_summary(tuner.evaluate(spec.held_out, adapted=False)))
+    board.set(before=_summary(tuner.evaluate(spec.held_out, adapted=False)))
     yield
     board.set(phase="training")
     while len(tuner.history) < min(spec.config.steps, PREFER_MAX_STEPS):
         board.append("history", tuner.step().as_dict())
         board.set(step=len(tuner.history))
         yield
-    board.set(phase="after", after=_summary(tuner.evaluate(spec.held_out, adapted=True)))
+    board.set(phase="after")
+    yield
+    board.set(after=_summary(tuner.evaluate(spec.held_out, adapted=True)))
     yield
     board.set(phase="comparing", base_unchanged=tuner.base_fingerprint() == tuner.base_sha256)
     for prompt in spec.prompts:
