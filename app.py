@@ -40,6 +40,7 @@ navigation = st.navigation(
         t("nav.section_training"): [
             page("training.py", "training", "🏋️"),
             page("finetune.py", "finetune", "🍕"),
+            page("assistant.py", "assistant", "🤝"),
         ],
         t("nav.section_classroom"): [
             page("history.py", "history", "📜"),

@@ -102,3 +102,15 @@ MAX_CLASS_JOINS = 10  # join attempts (right or wrong code) one session may make
 CLASS_REFRESH_S = 2  # seconds between refreshes of the projector's board and of a following student's step
 MAX_LIVE_CLASSES = 500  # classes running on one database at once; beyond this "Start a class" says so
 MAX_CLASS_STARTS = 5  # classes one session may start per minute
+
+# From predictor to assistant
+PREFER_MAX_STEPS = 200  # bound on one DPO run's steps (the page and the CLI say it)
+PREFER_MAX_BYTES = 1_000_000  # bound on a preference-pairs file (JSONL)
+PREFER_MAX_PAIRS = 2_000  # pairs read from one file at most
+PREFER_MIN_PAIRS = 5  # fewer leave nothing to hold out
+PREFER_MAX_FIELD_CHARS = 2_000  # characters of one prompt, chosen or rejected answer
+PREFER_MAX_TOKENS = 96  # each prompt + answer is cut to this many tokens (template included)
+REWARD_MAX_N = 8  # answers sampled for best-of-n
+REWARD_MAX_QUESTION_CHARS = 300  # the question the reward model's candidates answer
+BIAS_MAX_TEMPLATE_CHARS = 120  # the bias template typed on the page or given to the CLI
+SELFSUP_MAX_TOKENS = 64  # tokens of the user's text shown as training pairs

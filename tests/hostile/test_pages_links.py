@@ -19,12 +19,21 @@ TEXT_KEYS = {  # page -> its text parameters
     "pages/next_token.py": ["nt_text", "nt_ppl_text"],
     "pages/anatomy.py": ["an_text", "an_target"],
     "pages/home.py": ["strip_text"],
+    "pages/assistant.py": ["as_ss_text", "as_bc_text", "as_rl_question", "as_bias_template"],
 }
 BAD_NUMBERS = {  # numeric parameters -> a value no widget accepts as it is
     "tok_seed": "1e23", "attn_layer": "-1", "attn_head": "５", "nt_temp": "nan", "nt_topk": "-1",
     "nt_topp": "7", "nt_seed": "-3", "an_layer": "1e23", "an_pos": "-9", "strip_layer": "999", "strip_head": " -1 ",
+    "as_rl_n": "99",
 }  # fmt: skip
-BOUNDS = {"attn_layer": (0, 29), "attn_head": (0, 8), "nt_topk": (0, 100), "nt_topp": (0.0, 1.0), "an_layer": (0, 29)}
+BOUNDS = {
+    "attn_layer": (0, 29),
+    "attn_head": (0, 8),
+    "nt_topk": (0, 100),
+    "nt_topp": (0.0, 1.0),
+    "an_layer": (0, 29),
+    "as_rl_n": (2, 8),
+}
 ATTACKS = {"markup": PAYLOADS["html_js"] + " " + PAYLOADS["markdown"], "emoji": PAYLOADS["emoji"]}
 
 
