@@ -42,10 +42,10 @@ with tabs[2]:
 with tabs[3]:
     prefer_views.render_dpo()
 with tabs[4]:
-    prefer_views.render_rlhf(lm, get_encoder())
+    prefer_views.render_rlhf(lm, get_encoder)
 with tabs[5]:
     views.render_memory(lm)
 with tabs[6]:
     limits_views.render_bias(lm)
 with tabs[7]:
-    limits_views.render_cutoff(lm, get_encoder())
+    limits_views.render_cutoff(lm, get_encoder)

@@ -7,6 +7,8 @@ ui/assistant_prefer.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from explain.assistant import bias, cutoff
@@ -54,7 +56,8 @@ def _answer_store() -> dict:
     return {}
 
 
-def render_cutoff(lm: LoadedModel, encoder: LoadedModel) -> None:
+def render_cutoff(lm: LoadedModel, get_encoder: Callable[[], LoadedModel]) -> None:
+    """`get_encoder` is called only when the questions are asked (the retrieval half needs it)."""
     st.markdown(t("assistant.cut_explain"))
     questions = cutoff.questions()
     store = _answer_store()
@@ -62,6 +65,7 @@ def render_cutoff(lm: LoadedModel, encoder: LoadedModel) -> None:
     if any(k not in store for k in keys):
         if not st.button(t("assistant.cut_run"), key="as_cut_run", icon="📅"):
             return
+        encoder = get_encoder()
         bar = st.progress(0.0, text=t("assistant.working"))
         for n, (key, question) in enumerate(zip(keys, questions)):
             store[key] = store.get(key) or cutoff.ask(lm, encoder, question)

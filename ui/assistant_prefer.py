@@ -8,6 +8,8 @@ tabs (see ui/assistant.py, ui/assistant_limits.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -160,14 +162,12 @@ def reward_model(_encoder: LoadedModel, encoder_key: str) -> tuple[RewardModel, 
     return model, ranking_accuracy(model, _encoder, held)
 
 
-def render_rlhf(lm: LoadedModel, encoder: LoadedModel) -> None:
+def render_rlhf(lm: LoadedModel, get_encoder: Callable[[], LoadedModel]) -> None:
+    """`get_encoder` is called only when best-of-n runs, so a visit that never ranks loads no encoder."""
     st.markdown(t("assistant.rl_explain"))
     keys = ("sft", "answers", "people", "pairs", "reward", "ppo", "tuned", "dpo", "loop")
     st.graphviz_chart(rlhf_dot({k: t(f"assistant.rl_node_{k}") for k in keys}))
     st.markdown(t("assistant.rl_dpo_skips"))
-    with st.spinner(t("assistant.rl_training")):
-        model, accuracy = reward_model(encoder, f"{encoder.name}/{encoder.device}")
-    st.markdown(t("assistant.rl_model", accuracy=num(accuracy * 100, ".0f")))
     st.text_input(t("assistant.rl_question"), key="as_rl_question", max_chars=REWARD_MAX_QUESTION_CHARS)
     st.slider(t("assistant.rl_n"), 2, REWARD_MAX_N, key="as_rl_n")
     if not st.button(t("assistant.rl_run"), key="as_rl_run", icon="🎯"):
@@ -176,6 +176,10 @@ def render_rlhf(lm: LoadedModel, encoder: LoadedModel) -> None:
     if not question.strip():
         st.info(t("assistant.ss_empty"))
         return
+    encoder = get_encoder()
+    with st.spinner(t("assistant.rl_training")):
+        model, accuracy = reward_model(encoder, f"{encoder.name}/{encoder.device}")
+    st.markdown(t("assistant.rl_model", accuracy=num(accuracy * 100, ".0f")))
     with st.spinner(t("assistant.working")):
         ranked = best_of_n(model, lm, encoder, question, st.session_state["as_rl_n"])
     for rank, candidate in enumerate(ranked, 1):

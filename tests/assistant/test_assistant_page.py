@@ -20,7 +20,13 @@ def test_page_renders_in_both_languages(lang):
         assert at.button(key=key)
     assert len(at.dataframe) >= 1  # the self-supervision pairs of the default sentence
     ranking = "ranks the chosen answer" if lang == "en" else "mette la risposta scelta"
-    assert any(ranking in m.value for m in at.markdown)  # the reward model was trained and measured
+    assert not any(ranking in m.value for m in at.markdown)  # no reward model (nor encoder) until asked
+    if lang == "en":  # one language ranks: the reward model is trained, measured and used on click
+        at.session_state["as_rl_n"] = 2  # two candidates keep it short
+        at.button(key="as_rl_run").click().run()
+        assert not at.exception
+        assert any(ranking in m.value for m in at.markdown)
+        assert sum("· reward" in m.value for m in at.markdown) == 2  # the two candidates, ranked
 
 
 def _finished_job() -> BackgroundJob:
