@@ -90,3 +90,17 @@ MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
 MAX_ATTRIBUTION_TOKENS = 64  # tokens attributed (occlusion runs one pass per token)
 MAX_IG_STEPS = 256  # integrated-gradients steps (one forward and backward pass each)
 MAX_SWEEP_TOKENS = 64  # tokens of a text whose heads are ablated one by one (L x H passes)
+
+# What comes next (explain/frontier/)
+NEEDLE_MAX_TOKENS = (
+    4096  # longest haystack the needle test builds (the model's own window is 8,192; eager attention is T x T)
+)
+NEEDLE_MAX_LENGTHS = 6  # haystack lengths in one run
+NEEDLE_MAX_DEPTHS = 5  # depths per length (0 = start of the text, 1 = its end)
+NEEDLE_ANSWER_TOKENS = 12  # greedy tokens of each needle answer (the value is a 4-digit number)
+REASON_DIRECT_TOKENS = 32  # greedy tokens of a direct answer
+REASON_STEP_TOKENS = 160  # greedy tokens of a "think step by step" answer
+REASON_MAX_PROBLEMS = 40  # problems answered in one run
+VISION_MAX_STEPS = 2_000  # training steps of the tiny vision transformer
+MAX_IMAGE_BYTES = 2_000_000  # one uploaded picture, before decoding
+MAX_IMAGE_PIXELS = 4_000_000  # width x height of an uploaded picture (2,000 x 2,000)

@@ -8,7 +8,7 @@ from pathlib import Path
 from tools.size_check import offenders
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = ("tokenization", "embeddings", "attention", "next_token", "training", "finetune", "classroom")
+CHAPTERS = ("tokenization", "embeddings", "attention", "next_token", "training", "finetune", "classroom", "frontier")
 
 
 def test_no_file_over_300_lines_and_no_function_over_50_outside_tests():
