@@ -66,7 +66,7 @@ def sequence(image: np.ndarray, model) -> None:
             t("frontier.im_col_patch"): i,
             t("frontier.im_col_place"): f"{i // side + 1}, {i % side + 1}",
             t("frontier.im_col_pixels"): " ".join(num(v, ".2f") for v in flat[i]),
-            t("frontier.im_col_vector"): " ".join(num(v, "+.2f") for v in vectors[i, :SHOWN_DIMS]) + " …",
+            t("frontier.im_col_vector"): " ".join(num(v, "+.3f") for v in vectors[i, :SHOWN_DIMS]) + " …",
         }
         for i in range(len(flat))
     ]

@@ -29,7 +29,7 @@ def needle_grid(grid: list[dict], labels: dict[str, str]) -> go.Figure:
         )
     )  # fmt: skip
     fig.update_layout(xaxis_title=labels["depth"], yaxis_title=labels["tokens"], height=120 + 50 * len(lengths))
-    fig.update_layout(margin={"t": 20}, yaxis_type="category")
+    fig.update_layout(margin={"t": 20}, yaxis_type="category", xaxis_type="category")
     return fig
 
 

@@ -18,7 +18,7 @@ def _json(argv, capsys) -> dict:
 
 
 def test_needle_contract(session_model, capsys):
-    data = _json(["needle", "--lengths", "128", "--depths", "1"], capsys)
+    data = _json(["needle", "--lengths", "64", "--depths", "1"], capsys)
     assert len(data["grid"]) == 1 and set(data["grid"][0]) == {"tokens", "depth", "found"}
     assert len(data["ms_per_token"]) == len(data["kv_cache_mb"]) == 1
     assert data["kv_cache_mb"][0] == round(data["grid"][0]["tokens"] * data["formula"]["bytes_per_token"] / 1e6, 3)
