@@ -66,6 +66,7 @@ def transcripts(result: dict, lang: str) -> None:
 
 def results(result: dict, live: bool, lang: str) -> None:
     if not result:
+        st.info(t("frontier.st_none"))
         return
     if not live and "seconds" in result:
         st.caption(t("frontier.st_shipped", seconds=num(result["seconds"] / 60, ".0f")))
