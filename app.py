@@ -41,6 +41,7 @@ navigation = st.navigation(
             page("training.py", "training", "🏋️"),
             page("finetune.py", "finetune", "🍕"),
             page("assistant.py", "assistant", "🤝"),
+            page("frontier.py", "frontier", "🔭"),
         ],
         t("nav.section_classroom"): [
             page("history.py", "history", "📜"),

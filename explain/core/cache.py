@@ -11,6 +11,7 @@ by time and the cache folder itself (see `core/paths.py`).
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import threading
@@ -128,3 +129,19 @@ def cached_array(path: Path, shape: tuple[int, ...], compute: Callable[[], np.nd
     array = compute()
     save_array(path, array)
     return array, "computed"
+
+
+def load_json(path: Path) -> Any | None:
+    """The JSON value saved at `path`, or None when it is missing or unreadable (then it is recomputed)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def save_json(path: Path, value: Any) -> None:
+    """Save a JSON value atomically, like `save_array` (a reader never sees half a file)."""
+    remove_leftovers(path.parent, f"{path.name}.tmp-")
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)

@@ -114,3 +114,17 @@ REWARD_MAX_N = 8  # answers sampled for best-of-n
 REWARD_MAX_QUESTION_CHARS = 300  # the question the reward model's candidates answer
 BIAS_MAX_TEMPLATE_CHARS = 120  # the bias template typed on the page or given to the CLI
 SELFSUP_MAX_TOKENS = 64  # tokens of the user's text shown as training pairs
+
+# What comes next (explain/frontier/)
+NEEDLE_MAX_TOKENS = (
+    4096  # longest haystack the needle test builds (the model's own window is 8,192; eager attention is T x T)
+)
+NEEDLE_MAX_LENGTHS = 6  # haystack lengths in one run
+NEEDLE_MAX_DEPTHS = 5  # depths per length (0 = start of the text, 1 = its end)
+NEEDLE_ANSWER_TOKENS = 12  # greedy tokens of each needle answer (the value is a 4-digit number)
+REASON_DIRECT_TOKENS = 32  # greedy tokens of a direct answer
+REASON_STEP_TOKENS = 160  # greedy tokens of a "think step by step" answer
+REASON_MAX_PROBLEMS = 40  # problems answered in one run
+VISION_MAX_STEPS = 2_000  # training steps of the tiny vision transformer
+MAX_IMAGE_BYTES = 2_000_000  # one uploaded picture, before decoding
+MAX_IMAGE_PIXELS = 4_000_000  # width x height of an uploaded picture (2,000 x 2,000)

@@ -18,6 +18,7 @@ CHAPTERS = (
     "classroom",
     "live_class",
     "assistant",
+    "frontier",
 )
 
 
