@@ -16,6 +16,7 @@ from explain.core.i18n import load_strings, translate
 from explain.core.paths import ASSETS
 
 CODE = re.compile(r"`[^`]*`")  # code spans (`--server.address 0.0.0.0`) are not prose
+ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")  # a paper's identifier (arXiv:2307.03172) is a name, not a decimal
 NAME = r"(?<![\w.\-/@$])"  # not part of a name or version such as GPT-3.5, Llama-3.1, v0.2
 ENGLISH = {
     "thousands": re.compile(NAME + r"[1-9]\d{0,2}(?:,\d{3})+(?![\d,])"),  # 20,000 (Italian: 20.000)
@@ -29,7 +30,7 @@ ITALIAN = {
 
 
 def _problems(text: str, rules: dict[str, re.Pattern]) -> list[str]:
-    prose = CODE.sub("", text)
+    prose = ARXIV.sub("", CODE.sub("", text))
     return [f"{name}: {m.group(0)!r}" for name, rule in rules.items() for m in rule.finditer(prose)]
 
 
