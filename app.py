@@ -39,6 +39,7 @@ navigation = st.navigation(
         t("nav.section_training"): [
             page("training.py", "training", "🏋️"),
             page("finetune.py", "finetune", "🍕"),
+            page("scale.py", "scale", "📈"),
         ],
         t("nav.section_classroom"): [
             page("history.py", "history", "📜"),
