@@ -13,8 +13,9 @@ import streamlit as st
 
 from explain.core.jobs import BackgroundJob
 from explain.core.limits import MOE_EXPERTS_RANGE, MOE_MAX_SENTENCE_CHARS, MOE_MAX_STEPS
+from explain.core.numbers import fmt_number
 from explain.training import corpora, moe, moe_figures, routing
-from explain.training.moe_run import paired_job, paired_run
+from explain.training.moe_run import BATCH, DEFAULT_CORPUS, DEFAULT_STEPS, paired_job, paired_run
 from ui import jobs
 from ui.page import show_error, typed_text
 from ui.text import language, localise, num, t
@@ -23,7 +24,12 @@ from ui.urlstate import bind
 JOB_KEY = "moe_job"  # the session's BackgroundJob
 RUN_KEY = "moe_pair"  # its PairedRun (models, trainers, tracker)
 WAS_ACTIVE_KEY = "moe_was_active"  # lets the panel notice the end of the run and redraw the whole page
-BATCH = 16  # sequences per step, for both models
+
+
+def formatter(spec: str):
+    """num() for a widget's format_func, its language fixed now (AppTest calls it outside the script run)."""
+    lang = language()
+    return lambda value: fmt_number(value, spec, lang)
 
 
 def _labels() -> dict:
@@ -38,27 +44,33 @@ def settings(locked: bool) -> dict:
     bind("moe_top_k", 2, cast=int, low=1, high=high)
     names = [c.name for c in corpora.list_corpora()]
     titles = {c.name: c.title[language()] for c in corpora.list_corpora()}
-    c = st.columns(6)
-    corpus = c[0].selectbox(t("scale.corpus"), names, index=names.index("pizza"), format_func=titles.get,
+    c = st.columns(3) + st.columns(3)
+    corpus = c[0].selectbox(t("scale.corpus"), names, index=names.index(DEFAULT_CORPUS), format_func=titles.get,
                             key="moe_corpus", disabled=locked)  # fmt: skip
-    experts = c[1].number_input(t("scale.moe_experts", low=low, high=high), low, high, key="moe_experts",
+    experts = c[3].number_input(t("scale.moe_experts", low=low, high=high), low, high, key="moe_experts",
                                 disabled=locked)  # fmt: skip
-    top_k = c[2].number_input(t("scale.moe_top_k"), 1, high, key="moe_top_k", disabled=locked)
-    aux = c[3].selectbox(t("scale.moe_aux"), moe.AUX_CHOICES, index=1, key="moe_aux", disabled=locked,
-                         format_func=lambda x: num(x, "g"), help=t("scale.moe_aux_help"))  # fmt: skip
-    steps = c[4].number_input(t("scale.moe_steps", max=num(MOE_MAX_STEPS, ",")), 20, MOE_MAX_STEPS, 600, step=50,
-                              key="moe_steps", disabled=locked)  # fmt: skip
-    seed = c[5].number_input(t("scale.seed"), 0, 9999, 0, key="moe_seed", disabled=locked)
+    top_k = c[4].number_input(t("scale.moe_top_k"), 1, high, key="moe_top_k", disabled=locked)
+    aux = c[5].selectbox(t("scale.moe_aux"), moe.AUX_CHOICES, index=1, key="moe_aux", disabled=locked,
+                         format_func=formatter("g"), help=t("scale.moe_aux_help"))  # fmt: skip
+    steps = c[1].number_input(t("scale.moe_steps", max=num(MOE_MAX_STEPS, ",")), 20, MOE_MAX_STEPS, DEFAULT_STEPS,
+                              step=50, key="moe_steps", disabled=locked)  # fmt: skip
+    seed = c[2].number_input(t("scale.seed"), 0, 9999, 0, key="moe_seed", disabled=locked)
     cfg = moe.MoEConfig(n_experts=int(experts), top_k=int(top_k), aux_coef=float(aux))
     return {"corpus": corpus, "cfg": cfg, "steps": int(steps), "seed": int(seed)}
 
 
-def sizes_caption(cfg: moe.MoEConfig, vocab_size: int) -> None:
-    """Total and active parameters of both models, counted on freshly built ones."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sizes(cfg: moe.MoEConfig, vocab_size: int) -> tuple[int, int, int]:
+    """(total, active, dense) parameters, counted on freshly built models."""
     m, d = moe.build_moe(cfg, vocab_size), moe.build_dense(cfg, vocab_size)
-    st.caption(t("scale.moe_sizes", total=num(moe.count_total(m), ","), active=num(moe.count_active(m), ","),
-                 dense=num(moe.count_total(d), ","), experts=cfg.n_experts, k=cfg.top_k,
-                 width=cfg.expert_width, dense_width=cfg.top_k * cfg.expert_width))  # fmt: skip
+    return moe.count_total(m), moe.count_active(m), moe.count_total(d)
+
+
+def sizes_caption(cfg: moe.MoEConfig, vocab_size: int) -> None:
+    total, active, dense = _sizes(cfg, vocab_size)
+    st.caption(t("scale.moe_sizes", total=num(total, ","), active=num(active, ","), dense=num(dense, ","),
+                 experts=cfg.n_experts, k=cfg.top_k, width=cfg.expert_width,
+                 dense_width=cfg.top_k * cfg.expert_width))  # fmt: skip
 
 
 def controls() -> None:

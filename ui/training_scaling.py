@@ -11,6 +11,7 @@ import streamlit as st
 
 from explain.core.jobs import BackgroundJob
 from explain.core.limits import SCALING_SIZES_RANGE
+from explain.core.numbers import fmt_number
 from explain.training import corpora, scaling, scaling_figures
 from explain.training.power_law import fit_power_law
 from ui import jobs
@@ -21,6 +22,12 @@ JOB_KEY = "scaling_job"
 SWEEP_KEY = "scaling_sweep"
 WAS_ACTIVE_KEY = "scaling_was_active"
 TOKEN_CHOICES = (50_000, 100_000, 200_000, 400_000, 800_000)  # within SCALING_TOKENS_RANGE
+
+
+def formatter(spec: str):
+    """num() for a widget's format_func, its language fixed now (AppTest calls it outside the script run)."""
+    lang = language()
+    return lambda value: fmt_number(value, spec, lang)
 
 
 def _labels() -> dict:
@@ -38,7 +45,7 @@ def settings(locked: bool) -> dict:
     sizes = c[1].number_input(t("scale.sc_sizes", low=low, high=high), low, high, scaling.DEFAULT_SIZES,
                               key="sc_sizes", disabled=locked)  # fmt: skip
     tokens = c[2].select_slider(t("scale.sc_tokens"), TOKEN_CHOICES, value=scaling.DEFAULT_TOKENS, key="sc_tokens",
-                                format_func=lambda n: num(n, ","), disabled=locked)  # fmt: skip
+                                format_func=formatter(","), disabled=locked)  # fmt: skip
     seed = c[3].number_input(t("scale.seed"), 0, 9999, 0, key="sc_seed", disabled=locked)
     return {"corpus": corpus, "sizes": int(sizes), "tokens": int(tokens), "seed": int(seed)}
 
@@ -72,17 +79,18 @@ def controls() -> None:
         st.rerun()
 
 
-def results(points: list) -> None:
+def results(points: list, evals: list) -> None:
     """The log-log figure with both fits, the exponents and the table of points."""
+    frontier = scaling.compute_frontier(evals)
     fits = (
         fit_power_law([p.params for p in points], [p.val_loss for p in points]),
-        fit_power_law([p.flops for p in points], [p.val_loss for p in points]),
+        fit_power_law([e.flops for e in frontier], [e.val_loss for e in frontier]),
     )
     labels = _labels() | {
         "fit_params": t("scale.sc_fit", exponent=num(fits[0].exponent, ".3f")),
         "fit_flops": t("scale.sc_fit", exponent=num(fits[1].exponent, ".3f")),
     }
-    st.plotly_chart(localise(scaling_figures.scaling_figure(points, fits, labels)), key="sc_fig_loglog")
+    st.plotly_chart(localise(scaling_figures.scaling_figure(points, evals, fits, labels)), key="sc_fig_loglog")
     st.markdown(t("scale.sc_exponents", n=num(fits[0].exponent, ".3f"), c=num(fits[1].exponent, ".3f"),
                   r2=num(fits[0].r2, ".2f")))  # fmt: skip
     rows = [{t("scale.sc_col_params"): num(p.params, ","), t("scale.sc_col_tokens"): num(p.tokens, ","),
@@ -108,7 +116,7 @@ def draw(job: BackgroundJob) -> None:
         st.plotly_chart(localise(fig), key="sc_fig_sweep")
     points = view.records.get("points", [])
     if len(points) >= 2:
-        results(points)
+        results(points, view.records.get("evals", []))
     if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
         st.session_state[WAS_ACTIVE_KEY] = False
         st.rerun()

@@ -12,12 +12,8 @@ from explain.cli.common import CliError, add_json_flag, bounded_int, text_argume
 from explain.core.job_board import Board
 from explain.core.limits import MOE_EXPERTS_RANGE, MOE_MAX_SENTENCE_CHARS, MOE_MAX_STEPS
 from explain.training import corpora, moe
-from explain.training.moe_run import paired_run, paired_work, summary
+from explain.training.moe_run import BATCH, DEFAULT_CORPUS, DEFAULT_STEPS, paired_run, paired_work, summary
 from explain.training.trainer import TrainConfig
-
-DEFAULT_CORPUS = "pizza"
-DEFAULT_STEPS = 300
-BATCH = 16  # sequences per step for both models (the page uses the same)
 
 
 def sentence_for(label: str, given: str | None) -> str:
@@ -35,7 +31,7 @@ def run(args) -> dict:
         raise CliError("; ".join(problems))
     label, text = corpora.resolve(args.corpus)
     config = TrainConfig(
-        max_steps=args.steps, batch_size=BATCH, eval_every=max(1, args.steps // 10), sample_every=0,
+        max_steps=args.steps, batch_size=BATCH, eval_every=max(1, args.steps // 20), sample_every=0,
         snapshot_every=0, seed=args.seed, device=args.device,
     )  # fmt: skip
     pair = paired_run(text, cfg, config)

@@ -2,7 +2,8 @@
 
 Trains N sizes of the tiny GPT (about 50 k to 4 M parameters) on the same text for the same T
 tokens each, then prints each size's parameters, training FLOPs (6 N D) and held-out loss, and
-the exponents of power laws fitted to loss against parameters and against compute.
+the exponents of power laws fitted to the final loss against parameters and to the best loss
+reached for each compute (any size, during training) against compute.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from explain.training.power_law import fit_power_law
 def run(args) -> dict:
     label, text = corpora.resolve(args.corpus)
     sweep = scaling.ScalingSweep(text, n_sizes=args.sizes, tokens=args.tokens, seed=args.seed, device=args.device)
-    outcome = None
-    work = sweep.work(Board())
+    outcome, board = None, Board()
+    work = sweep.work(board)
     while True:
         try:
             next(work)
@@ -29,14 +30,15 @@ def run(args) -> dict:
         raise RuntimeError(f"One size could not be trained: {outcome[1]}")
     points = sweep.points
     by_params = fit_power_law([p.params for p in points], [p.val_loss for p in points])
-    by_flops = fit_power_law([p.flops for p in points], [p.val_loss for p in points])
+    frontier = scaling.compute_frontier(board.copy()[0].get("evals", []))
+    by_flops = fit_power_law([e.flops for e in frontier], [e.val_loss for e in frontier])
     return {
         "corpus": label,
         "tokens": points[0].tokens,
         "points": [p.as_dict() for p in points],
         "exponent": round(by_params.exponent, 4),
         "r2": round(by_params.r2, 4),
-        "compute_exponent": round(by_flops.exponent, 4),
+        "compute_exponent": round(by_flops.exponent, 4),  # on the best loss reached for each compute, any size
     }
 
 

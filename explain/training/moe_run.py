@@ -29,7 +29,9 @@ from explain.training import moe, routing
 from explain.training.data import prepare_data
 from explain.training.trainer import TrainConfig, Trainer
 
-NAMES = ("moe", "dense")
+DEFAULT_CORPUS = "pizza"
+DEFAULT_STEPS = 600  # the page's and the CLI's default run
+BATCH = 16  # sequences of the model's context per step, for both models
 RECORDS = {"on_step": "steps", "on_eval": "evals"}
 
 

@@ -52,6 +52,7 @@ class SizeEval:
     params: int
     step: int
     val_loss: float
+    flops: float  # training compute spent so far: 6 x params x tokens seen
 
 
 @dataclass
@@ -95,6 +96,30 @@ def training_flops(params: int, tokens: int) -> float:
     return 6.0 * params * tokens
 
 
+def size_eval(size: int, params: int, record: Any) -> SizeEval:
+    """A trainer's EvalRecord for the sweep, with the compute spent up to it."""
+    tokens = record.step * BATCH * LADDER[0].block_size
+    return SizeEval(size, params, record.step, record.val_loss, training_flops(params, tokens))
+
+
+def compute_frontier(evals: list[SizeEval]) -> list[SizeEval]:
+    """The evaluations no other one beats with less compute: the best loss reachable at each budget, any size.
+
+    Kaplan et al. 2020 fit L(C) on this frontier (their "compute-efficient" envelope). The first
+    evaluation of each size (one step: still the random model) is left out.
+
+    >>> e = lambda c, l: SizeEval(0, 1, 2, l, c)
+    >>> [x.flops for x in compute_frontier([e(1, 3.0), e(2, 3.5), e(3, 2.0)])]
+    [1, 3]
+    """
+    best, kept = float("inf"), []
+    for record in sorted((e for e in evals if e.step > 1), key=lambda e: e.flops):
+        if record.val_loss < best:
+            best = record.val_loss
+            kept.append(record)
+    return kept
+
+
 @dataclass
 class ScalingSweep:
     text: str
@@ -128,8 +153,7 @@ class ScalingSweep:
             trainer = Trainer(model, self.data, self.train_config())
             params = tiny_gpt.count_parameters(model)
             trainer.add_callback(
-                "on_eval",
-                lambda _t, rec, s=size, n=params: board.append("evals", SizeEval(s, n, rec.step, rec.val_loss)),
+                "on_eval", lambda _t, rec, s=size, n=params: board.append("evals", size_eval(s, n, rec))
             )
             board.set(phase=f"{size + 1}/{len(self.configs)}")
             while not trainer.state.done:

@@ -33,22 +33,28 @@ def _fit_line(fig: go.Figure, xs: list[float], fit: PowerLaw | None, label: str,
     if fit is None:
         return
     grid = np.geomspace(min(xs), max(xs), 30)
-    fig.add_scatter(x=grid, y=fit(grid), mode="lines", line=dict(dash="dash", color="#555"), name=label,
-                    showlegend=col == 1, row=1, col=col)  # fmt: skip
+    fig.add_scatter(x=grid, y=fit(grid), mode="lines", line=dict(dash="dash", color="#555" if col == 1 else "#000"),
+                    name=label, row=1, col=col)  # fmt: skip
 
 
-def scaling_figure(points: list, fits: tuple[PowerLaw | None, PowerLaw | None], labels: dict) -> go.Figure:
-    """Two log-log panels: held-out loss against parameters N, and against training compute C = 6 N D.
+def scaling_figure(points: list, evals: list, fits: tuple[PowerLaw | None, PowerLaw | None], labels: dict) -> go.Figure:
+    """Two log-log panels: final held-out loss against parameters N; held-out loss during training against
+    the compute spent so far, C = 6 N D, one curve per size (the fit runs along their lower envelope).
 
     `labels` holds the legend of each fitted line ("fit_params", "fit_flops"), its exponent already written.
     """
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=(labels["vs_params"], labels["vs_flops"]))
-    for col, key in ((1, "params"), (2, "flops")):
-        xs = [getattr(p, key) for p in points]
-        colours = [SIZE_COLOURS[i % 5] for i in range(len(points))]
-        fig.add_scatter(x=xs, y=[p.val_loss for p in points], mode="markers", marker=dict(size=11, color=colours),
-                        name=labels["points"], showlegend=col == 1, row=1, col=col)  # fmt: skip
-        _fit_line(fig, xs, fits[col - 1], labels[f"fit_{key}"], col)
+    colours = [SIZE_COLOURS[i % 5] for i in range(len(points))]
+    xs = [p.params for p in points]
+    fig.add_scatter(x=xs, y=[p.val_loss for p in points], mode="markers", marker=dict(size=11, color=colours),
+                    name=labels["points"], row=1, col=1)  # fmt: skip
+    _fit_line(fig, xs, fits[0], labels["fit_params"], 1)
+    for size in range(len(points)):
+        mine = [e for e in evals if e.size == size and e.step > 1]
+        fig.add_scatter(x=[e.flops for e in mine], y=[e.val_loss for e in mine], mode="lines+markers", row=1, col=2,
+                        marker=dict(size=4), line=dict(color=colours[size]), showlegend=False)  # fmt: skip
+    flops = [e.flops for e in evals if e.step > 1] or [1.0]
+    _fit_line(fig, flops, fits[1], labels["fit_flops"], 2)
     fig.update_xaxes(type="log", title_text=labels["params"], row=1, col=1)
     fig.update_xaxes(type="log", title_text=labels["flops"], row=1, col=2)
     fig.update_yaxes(type="log", title_text=labels["val"], row=1, col=1)

@@ -122,5 +122,7 @@ def test_summary_and_figures(trained):
                              "balanced")}  # fmt: skip
     assert len(moe_figures.loss_pair_figure(records, labels).data) == 4
     assert len(moe_figures.load_figure(records["load"], labels).data) == 2 * 4
-    html = moe_figures.routing_html(routing.route_tokens(run.moe.model, run.moe.data.tokenizer, "<b>x"), labels)
-    assert "&lt;b&gt;" in html and "<b>" not in html
+    html = moe_figures.routing_html(
+        routing.route_tokens(run.moe.model, run.moe.data.tokenizer, "<b>x"), labels
+    )  # < and > are not in the corpus
+    assert "&lt;unk&gt;" in html and "<unk>" not in html  # characters the corpus lacks, escaped

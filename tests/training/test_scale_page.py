@@ -40,7 +40,7 @@ def test_bad_moe_settings_are_explained():
     at.number_input(key="moe_experts").set_value(3).run()
     at.number_input(key="moe_top_k").set_value(5).run()
     assert not at.exception
-    assert "top-k" in texts(at) and at.button(key="moe_start") is not None
+    assert "top-k" in texts(at) and "moe_start" not in [b.key for b in at.button]  # nothing to start
 
 
 def test_moe_run_starts_advances_and_stops():
@@ -56,7 +56,8 @@ def test_moe_run_starts_advances_and_stops():
     assert job.view().step >= 3
     at.button(key="moe_stop").click().run()
     assert not at.exception and not job.is_alive() and job.view().status == "stopped"
-    assert "Layer 0" in " ".join(str(h.value) for h in at.get("html")) or "layer 0" in texts(at).lower()
+    html = " ".join(str(h.value) for h in at.get("html"))
+    assert "<table" in html and "layer 1" in html  # the routing grid, one row per layer
 
 
 def test_calculator_picks_a_model_without_published_tokens():
