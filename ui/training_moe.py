@@ -14,8 +14,8 @@ import streamlit as st
 from explain.core.jobs import BackgroundJob
 from explain.core.limits import MOE_EXPERTS_RANGE, MOE_MAX_SENTENCE_CHARS, MOE_MAX_STEPS
 from explain.core.numbers import fmt_number
-from explain.training import corpora, moe, moe_figures, routing
-from explain.training.moe_run import BATCH, DEFAULT_CORPUS, DEFAULT_STEPS, paired_job, paired_run
+from explain.training import corpora, moe, moe_figures
+from explain.training.moe_run import BATCH, DEFAULT_CORPUS, DEFAULT_STEPS, paired_job, paired_run, route
 from ui import jobs
 from ui.page import show_error, typed_text
 from ui.text import language, localise, num, t
@@ -114,13 +114,21 @@ def _status(view) -> None:
         st.caption(t(f"scale.status_{view.status}", step=num(view.step, ","), total=num(view.total, ",")))
 
 
-def routing_view(job: BackgroundJob, pair) -> None:
-    """The user's sentence, each token in each layer coloured by the experts the router sends it to."""
-    st.text_input(t("scale.moe_sentence", chars=MOE_MAX_SENTENCE_CHARS), max_chars=MOE_MAX_SENTENCE_CHARS,
-                  key="moe_sentence", placeholder=pair.moe.prompt)  # fmt: skip
-    sentence = typed_text("moe_sentence", MOE_MAX_SENTENCE_CHARS).text or pair.moe.prompt
-    with job.work_lock:  # the model is not changing while we read it
-        routes = routing.route_tokens(pair.moe.model, pair.moe.data.tokenizer, sentence)
+def routing_view(job: BackgroundJob, pair, view) -> None:
+    """A sentence, each token in each layer coloured by the experts the router sends it to.
+
+    While the run trains, the routing of the run's sentence recorded at its latest evaluation; once it is
+    paused or over, the visitor's own sentence, read from the model under the job's lock.
+    """
+    if view.active and view.status != "paused":
+        routes = view.values.get("routing") or []
+        st.caption(t("scale.moe_routing_live", step=num(view.values.get("routing_step", 0), ",")))
+    else:
+        st.text_input(t("scale.moe_sentence", chars=MOE_MAX_SENTENCE_CHARS), max_chars=MOE_MAX_SENTENCE_CHARS,
+                      key="moe_sentence", placeholder=pair.sentence)  # fmt: skip
+        sentence = typed_text("moe_sentence", MOE_MAX_SENTENCE_CHARS).text
+        with job.work_lock:  # the model is not changing while we read it
+            routes = route(pair, sentence)
     labels = _labels()
     st.html(moe_figures.legend_html(pair.moe_cfg.n_experts, labels) + moe_figures.routing_html(routes, labels))
     st.caption(t("scale.moe_routing_caption", k=pair.moe_cfg.top_k, experts=pair.moe_cfg.n_experts))
@@ -143,7 +151,7 @@ def draw(job: BackgroundJob) -> None:
         st.caption(t("scale.moe_aux_caption", coef=num(pair.moe_cfg.aux_coef, "g"), k=pair.moe_cfg.top_k))
     if pair is not None:
         st.markdown(t("scale.moe_routing_title"))
-        routing_view(job, pair)
+        routing_view(job, pair, view)
     if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
         st.session_state[WAS_ACTIVE_KEY] = False
         st.rerun()  # the run just ended: redraw the whole page (its buttons) and stop polling

@@ -4,7 +4,9 @@ Both models get the same text, the same batches (same seed), the same schedule, 
 shared `Trainer`; the MoE's router is watched on every training batch, and at each evaluation
 the board gets each expert's share of the load since the previous one and the mean
 load-balancing loss. Board lists: "moe_steps", "moe_evals", "dense_steps", "dense_evals"
-(the trainer's records) and "load" (`LoadRecord`); its "step" counts the pairs of steps done.
+(the trainer's records) and "load" (`LoadRecord`); its "step" counts the pairs of steps done, its
+"routing" holds the routing of the run's sentence at the latest evaluation (read on the job's thread,
+so a page never waits for the model while it trains).
 
     >>> run = paired_run(corpora.load_corpus("pizza"), MoEConfig(), TrainConfig(max_steps=300))
     >>> job = paired_job(run).start()
@@ -69,19 +71,24 @@ class PairedRun:
     moe: Trainer  # trains the MixtralForCausalLM
     dense: Trainer  # trains the MistralForCausalLM with the same active parameters
     tracker: LoadTracker
+    sentence: str  # routed at every evaluation, so the page can show it without touching the model
 
     def trainers(self) -> dict[str, Trainer]:
         return {"moe": self.moe, "dense": self.dense}
 
 
-def paired_run(text: str, cfg: moe.MoEConfig, config: TrainConfig) -> PairedRun:
-    """Both models, initialised from `config.seed`, with their trainers on the same data; the router watched."""
+def paired_run(text: str, cfg: moe.MoEConfig, config: TrainConfig, sentence: str = "") -> PairedRun:
+    """Both models, initialised from `config.seed`, with their trainers on the same data; the router watched.
+
+    `sentence` (default: the trainer's prompt, the start of the validation text) is routed at each evaluation.
+    """
     data = prepare_data(text)
     moe_model = moe.build_moe(cfg, data.vocab_size, seed=config.seed)
     dense_model = moe.build_dense(cfg, data.vocab_size, seed=config.seed)
     tracker = LoadTracker(cfg.top_k)
     moe.add_balancing_loss(moe_model, tracker.listen)
-    return PairedRun(cfg, Trainer(moe_model, data, config), Trainer(dense_model, data, config), tracker)
+    moe_trainer = Trainer(moe_model, data, config)
+    return PairedRun(cfg, moe_trainer, Trainer(dense_model, data, config), tracker, sentence or moe_trainer.prompt)
 
 
 def paired_work(run: PairedRun, board: Board) -> Iterator[None]:
@@ -90,6 +97,7 @@ def paired_work(run: PairedRun, board: Board) -> Iterator[None]:
         for event, record_name in RECORDS.items():
             trainer.add_callback(event, lambda _t, rec, key=f"{name}_{record_name}": board.append(key, rec))
     run.moe.add_callback("on_eval", lambda _t, rec: board.append("load", run.tracker.record(rec.step)))
+    run.moe.add_callback("on_eval", lambda _t, rec: board.set(routing=route(run), routing_step=rec.step))
     try:
         while not (run.moe.state.done and run.dense.state.done):
             for trainer in run.trainers().values():
@@ -102,6 +110,11 @@ def paired_work(run: PairedRun, board: Board) -> Iterator[None]:
             trainer.finish("stopped")  # a no-op for a run that ended by itself
     diverged = [t.state for t in run.trainers().values() if t.state.stop_reason == "diverged"]
     return ("diverged", diverged[0].message) if diverged else (run.moe.state.stop_reason, "")
+
+
+def route(run: PairedRun, sentence: str | None = None) -> list[dict]:
+    """The MoE's routing of `sentence` (default: the run's own), per token and layer (see `routing.route_tokens`)."""
+    return routing.route_tokens(run.moe.model, run.moe.data.tokenizer, sentence or run.sentence)
 
 
 def paired_job(run: PairedRun, gate: JobGate | None = None, **options: Any) -> BackgroundJob:
@@ -121,5 +134,5 @@ def summary(run: PairedRun, sentence: str) -> dict:
         "loss": round(losses["moe"], 4),
         "dense_loss": round(losses["dense"], 4),
         "expert_load": np.round(load, 4).tolist(),
-        "routing": routing.route_tokens(run.moe.model, run.moe.data.tokenizer, sentence),
+        "routing": route(run, sentence),
     }

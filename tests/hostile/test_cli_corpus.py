@@ -51,6 +51,8 @@ def _commands(text: str, file: str) -> list[list[str]]:
         ["neighbours", "book", "--space", "sentence", "--candidates", file, "--k", "2"],
         ["train", "--corpus", file, "--steps", "1", "--context", "16", "--batch-size", "2", "--sample-tokens", "5"],
         ["finetune", "--data", file, "--steps", "1"],
+        ["moe", "--corpus", file, "--steps", "1", "--sentence", text],
+        ["cost", "--model", text[:100], "--flops-per-s", "1e11"],
     ]
 
 

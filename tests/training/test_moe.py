@@ -11,7 +11,7 @@ import torch
 
 from explain.core.job_board import Board
 from explain.training import corpora, moe, moe_figures, routing
-from explain.training.moe_run import paired_run, paired_work, summary
+from explain.training.moe_run import paired_run, paired_work, route, summary
 from explain.training.trainer import TrainConfig, lm_loss
 
 STEPS = 60
@@ -25,7 +25,8 @@ def trained(torch_one_thread):
     board = Board()
     for _ in paired_work(run, board):
         pass
-    return run, board.copy()[0]
+    records, values = board.copy()
+    return run, records | {"values": values}
 
 
 def test_routing_shown_is_what_the_expert_layers_received(trained):
@@ -42,8 +43,8 @@ def test_routing_shown_is_what_the_expert_layers_received(trained):
         h.remove()
     assert [r["token"] for r in routes] == list(sentence)
     for layer, chosen in enumerate(received):  # (T, k) per layer
-        for i, route in enumerate(routes):
-            assert sorted(route["experts"][layer]) == sorted(chosen[i].tolist())
+        for i, shown in enumerate(routes):
+            assert sorted(shown["experts"][layer]) == sorted(chosen[i].tolist())
     # and against the router logits the model returns
     ids = torch.tensor([[tokenizer.convert_tokens_to_ids(c) for c in sentence]])
     logits = model.eval()(input_ids=ids, output_router_logits=True).router_logits
@@ -114,6 +115,8 @@ def test_bounds_are_stated(fields, message):
 
 def test_summary_and_figures(trained):
     run, records = trained
+    assert records["values"]["routing"] == route(run)  # what the page shows while training: the run's sentence
+    assert records["values"]["routing_step"] == STEPS
     result = summary(run, "the red cat")
     assert result["params_active"] < result["params_total"]
     assert len(result["routing"]) == len("the red cat") and all(len(r["experts"]) == 2 for r in result["routing"])
