@@ -30,6 +30,7 @@ def run(args) -> dict:
     if problems:
         raise CliError("; ".join(problems))
     label, text = corpora.resolve(args.corpus)
+    sentence = sentence_for(label, args.sentence)  # checked before any training
     config = TrainConfig(
         max_steps=args.steps, batch_size=BATCH, eval_every=max(1, args.steps // 20), sample_every=0,
         snapshot_every=0, seed=args.seed, device=args.device,
@@ -39,7 +40,7 @@ def run(args) -> dict:
     for _ in paired_work(pair, board):
         pass
     records, _values = board.copy()
-    result = summary(pair, sentence_for(label, args.sentence))
+    result = summary(pair, sentence)
     reasons = {pair.moe.state.stop_reason, pair.dense.state.stop_reason} - {"finished"}
     return {
         "corpus": label,
