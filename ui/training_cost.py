@@ -7,6 +7,7 @@ Every assumption is shown beside the numbers. Leaves out the page layout (see pa
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
@@ -54,6 +55,15 @@ def assumptions_section() -> cost.Assumptions:
     return cost.Assumptions(gpu_utilisation=util / 100, gpu_watts=float(watts))
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sci(value: float) -> str:
+    """A big number the way the page writes it: 3.15e23 -> '3.15 × 10²³' ('3,15 × 10²³' on Italian pages)."""
+    exponent = math.floor(math.log10(abs(value))) if value else 0
+    return f"{num(value / 10**exponent, '.3g')} × 10{str(exponent).translate(SUPERSCRIPT)}"
+
+
 def _duration(seconds: float) -> str:
     """Seconds in the largest unit that reads well: '3.2 hours', '9,216 days', '189,405 years'."""
     for unit, size in (("years", cost.SECONDS_PER_YEAR), ("days", cost.SECONDS_PER_DAY), ("hours", 3600)):
@@ -71,14 +81,14 @@ def result_section(model, speed: float | None, assume: cost.Assumptions) -> None
         return
     c = cost.training_cost(model.parameters, model.training_tokens, speed or 1.0, assume)
     cols = st.columns(4)
-    cols[0].metric(t("scale.cost_flops"), num(c["flops"], ".3g"))
+    cols[0].metric(t("scale.cost_flops"), sci(c["flops"]))
     cols[1].metric(t("scale.cost_here"), _duration(c["seconds_here"]) if speed else "–")
     cols[2].metric(t("scale.cost_gpu", gpu=assume.gpu_name), _duration(c["gpu_seconds"]))
-    cols[3].metric(t("scale.cost_energy"), num(c["gpu_kwh"] / 1000, ",.0f") + " MWh")
-    st.markdown(t("scale.cost_formula", n=num(model.parameters, ".3g"), d=num(model.training_tokens, ".3g"),
-                  c=num(c["flops"], ".3g"), peak=num(assume.gpu_peak_flops / 1e12, ",.0f"),
-                  util=num(assume.gpu_utilisation * 100, ".0f"), watts=num(assume.gpu_watts, ",.0f"),
-                  gpus=num(c["gpu_days"] / 30, ",.0f")))  # fmt: skip
+    cols[3].metric(t("scale.cost_energy"), num(c["gpu_kwh"], ",.0f") + " kWh")
+    formula = dict(n=sci(model.parameters), d=sci(model.training_tokens), c=sci(c["flops"]),
+                   peak=num(assume.gpu_peak_flops / 1e12, ",.0f"), util=num(assume.gpu_utilisation * 100, ".0f"),
+                   watts=num(assume.gpu_watts, ",.0f"), gpus=num(c["gpu_days"] / 30, ",.0f"))  # fmt: skip
+    st.markdown(t("scale.cost_formula", **formula))
 
 
 def render() -> None:
