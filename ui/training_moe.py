@@ -122,6 +122,8 @@ def routing_view(job: BackgroundJob, pair, view) -> None:
     """
     if view.active and view.status != "paused":
         routes = view.values.get("routing") or []
+        if not routes:  # queued, or before the first evaluation
+            return
         st.caption(t("scale.moe_routing_live", step=num(view.values.get("routing_step", 0), ",")))
     else:
         st.text_input(t("scale.moe_sentence", chars=MOE_MAX_SENTENCE_CHARS), max_chars=MOE_MAX_SENTENCE_CHARS,
