@@ -39,6 +39,7 @@ navigation = st.navigation(
         ],
         t("nav.section_training"): [
             page("training.py", "training", "🏋️"),
+            page("scale.py", "scale", "📈"),
             page("finetune.py", "finetune", "🍕"),
             page("assistant.py", "assistant", "🤝"),
             page("frontier.py", "frontier", "🔭"),

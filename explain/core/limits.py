@@ -71,6 +71,14 @@ MIN_CORPUS_CHARS = 1_000  # shorter texts leave too little to train and validate
 OWN_TEXT_CHARS = 200_000  # pasted training text; files may be up to TRAIN_MAX_CORPUS_BYTES
 MAX_CHAR_VOCAB = 512  # distinct characters kept as tokens; rarer ones become <unk>
 
+# Bigger models (the scale page: mixture of experts, scaling, cost)
+MOE_EXPERTS_RANGE = (2, 16)  # experts per layer of the tiny MoE; top-k is 1..experts
+MOE_MAX_STEPS = 2_000  # steps of one MoE-vs-dense run (each step trains both models)
+MOE_MAX_SENTENCE_CHARS = 200  # the sentence whose routing is shown
+SCALING_SIZES_RANGE = (3, 5)  # model sizes in one scaling sweep
+SCALING_TOKENS_RANGE = (20_000, 2_000_000)  # training tokens per size in a sweep (the same for every size)
+COST_MAX_FLOPS_PER_S = 1e19  # a --flops-per-s beyond this is a typo (the largest GPUs give about 1e15-1e16)
+
 # Fine-tuning
 LORA_MAX_STEPS = 400  # bound on one run's steps (the page and the CLI say it)
 MAX_DATA_BYTES = 1_000_000  # bound on a dialogue file

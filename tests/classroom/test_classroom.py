@@ -108,7 +108,7 @@ def test_history_figure_is_log_scale_and_marks_the_estimate():
     params, tokens, estimate = fig.data
     assert "GPT-2" in params.text and "GPT-4" not in params.text
     assert list(estimate.text) == ["GPT-4"] and estimate.marker.symbol == "circle-open"
-    assert set(tokens.text) == {"GPT-3", "SmolLM2-135M (this app)"}
+    assert set(tokens.text) == {"GPT-3", "Chinchilla", "Llama 2 70B", "SmolLM2-135M (this app)"}
     assert len(history.table_rows("it")) == len(history.load_timeline())
     assert history.human_count(1_558_000_000) == "1.56 B"
     assert history.human_count(1_558_000_000, "it") == "1,56 miliardi"

@@ -53,6 +53,8 @@ def _commands(text: str, file: str) -> list[list[str]]:
         ["finetune", "--data", file, "--steps", "1"],
         ["prefer", "--data", file, "--steps", "1"],
         ["bias", "--template", text],
+        ["moe", "--corpus", file, "--steps", "1", "--sentence", text],
+        ["cost", "--model", text[:100], "--flops-per-s", "1e11"],
     ]
 
 
