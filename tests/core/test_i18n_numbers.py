@@ -17,11 +17,11 @@ from explain.core.paths import ASSETS
 
 CODE = re.compile(r"`[^`]*`")  # code spans (`--server.address 0.0.0.0`) are not prose
 ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")  # a paper's identifier (arXiv:2307.03172) is a name, not a decimal
-NAME = r"(?<![\w.\-/@$])"  # not part of a name or version such as GPT-3.5, Llama-3.1, v0.2
+NAME = r"(?<![\w.\-/@$§])"  # not part of a name, version or section such as GPT-3.5, Llama-3.1, v0.2, §2.1
 ENGLISH = {
     "thousands": re.compile(NAME + r"[1-9]\d{0,2}(?:,\d{3})+(?![\d,])"),  # 20,000 (Italian: 20.000)
     "decimal point": re.compile(NAME + r"\d+\.(?!\d{3}(?!\d))\d+(?![\d.])"),  # 0.75 (Italian: 0,75); 20.000 is fine
-    "billion": re.compile(r"\d ?B\b(?!\w)|\d ?T\b(?!\w)"),  # 1.5 B, 2 T: English abbreviations
+    "billion": re.compile(r"(?<![\dx])\d+(?:\.\d+)? ?[BT]\b(?!\w)"),  # 1.5 B, 2 T: English abbreviations (8x7B is a name)
 }
 ITALIAN = {
     "thousands": re.compile(NAME + r"[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])"),  # 20.000 in English text
