@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explain.core import flight, memory
+from explain.core import flight, loading, memory
 from ui import presenter, sidebar
 from ui.page import busy_notice, show_error
 from ui.text import t
@@ -17,6 +17,7 @@ HERE = Path(__file__).parent
 PAGES = HERE / "pages"
 
 st.set_page_config(page_title="LLM Explainer", page_icon="🔎", layout="wide")
+loading.import_in_background()  # transformers imports lazily: pay it at start, not in the first model load
 
 
 def page(file: str, key: str, icon: str, default: bool = False) -> st.Page:
