@@ -17,7 +17,7 @@ HERE = Path(__file__).parent
 PAGES = HERE / "pages"
 
 st.set_page_config(page_title="LLM Explainer", page_icon="🔎", layout="wide")
-loading.import_in_background()  # transformers imports lazily: pay it at start, not in the first model load
+loading.import_libraries_once()  # transformers imports lazily: pay it once at start, not inside the first model load
 
 
 def page(file: str, key: str, icon: str, default: bool = False) -> st.Page:

@@ -216,7 +216,8 @@ def load_model(
     )
 
 
-_imports_started = threading.Event()
+_imported = threading.Lock()
+_imports_done: list[float] = []
 
 
 def import_libraries() -> float:
@@ -225,8 +226,9 @@ def import_libraries() -> float:
     Why: transformers imports its modules lazily, so the first `load_model` in a process
     paid ~4.7 of its ~5.6 s in imports (cProfile, quiet 2-core machine), not in loading
     weights: with these imported first, a warm SmolLM2 load measured 0.55 s and MiniLM 0.41 s.
-    The app runs this once per process in the background at start (`import_in_background`),
-    and the bench times it apart from the load.
+    The app runs this once per process at start (`import_libraries_once`), in the script's own
+    thread: a background thread racing a page's own lazy `from transformers import ...` made
+    that import fail ("cannot import name 'MixtralConfig'"). The bench times it apart.
     """
     start = time.perf_counter()
     from transformers import (  # noqa: F401  (imported for their side effect: the lazy modules load)
@@ -242,8 +244,8 @@ def import_libraries() -> float:
     return time.perf_counter() - start
 
 
-def import_in_background() -> None:
-    """Start `import_libraries` on a daemon thread, once per process, so the first page's model load finds them."""
-    if not _imports_started.is_set():
-        _imports_started.set()
-        threading.Thread(target=import_libraries, name="import-libraries", daemon=True).start()
+def import_libraries_once() -> None:
+    """`import_libraries` the first time a process asks; later calls return at once."""
+    with _imported:
+        if not _imports_done:
+            _imports_done.append(import_libraries())

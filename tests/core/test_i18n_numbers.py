@@ -21,7 +21,9 @@ NAME = r"(?<![\w.\-/@$§])"  # not part of a name, version or section such as GP
 ENGLISH = {
     "thousands": re.compile(NAME + r"[1-9]\d{0,2}(?:,\d{3})+(?![\d,])"),  # 20,000 (Italian: 20.000)
     "decimal point": re.compile(NAME + r"\d+\.(?!\d{3}(?!\d))\d+(?![\d.])"),  # 0.75 (Italian: 0,75); 20.000 is fine
-    "billion": re.compile(r"(?<![\dx])\d+(?:\.\d+)? ?[BT]\b(?!\w)"),  # 1.5 B, 2 T: English abbreviations (8x7B is a name)
+    "billion": re.compile(
+        r"(?<![\dx])\d+(?:\.\d+)? ?[BT]\b(?!\w)"
+    ),  # 1.5 B, 2 T: English abbreviations (8x7B is a name)
 }
 ITALIAN = {
     "thousands": re.compile(NAME + r"[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])"),  # 20.000 in English text

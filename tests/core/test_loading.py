@@ -85,13 +85,11 @@ def test_the_libraries_a_load_needs_are_imported_ahead_once_per_process():
     import sys
 
     script = (
-        "import sys, threading\n"
+        "import sys\n"
         "from explain.core import loading\n"
         "before = 'transformers.models.llama.modeling_llama' in sys.modules\n"
-        "loading.import_in_background(); loading.import_in_background()\n"
-        "threads = [t for t in threading.enumerate() if t.name == 'import-libraries']\n"
-        "[t.join(120) for t in threads]\n"
-        "print(before, len(threads), 'transformers.models.llama.modeling_llama' in sys.modules)\n"
+        "loading.import_libraries_once(); loading.import_libraries_once()\n"
+        "print(before, len(loading._imports_done), 'transformers.models.llama.modeling_llama' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=True)
-    assert out.stdout.split() == ["False", "1", "True"]  # not imported by explain itself; one thread; then there
+    assert out.stdout.split() == ["False", "1", "True"]  # not imported by explain itself; imported once; then there
