@@ -15,10 +15,10 @@ from pathlib import Path
 from explain.core.limits import PREFER_MAX_BYTES, PREFER_MAX_FIELD_CHARS, PREFER_MAX_PAIRS, PREFER_MIN_PAIRS
 from explain.core.paths import ASSETS
 from explain.core.text_input import valid_unicode
+from explain.finetune.data import split_dialogues
 
 PIZZA_PAIRS = ASSETS / "assistant" / "pairs.jsonl"
 KEYS = ("prompt", "chosen", "rejected")
-HELDOUT_EVERY = 5  # every 5th pair (index 4, 9, ...) is held out: never trained on
 
 
 class PairsError(ValueError):
@@ -82,11 +82,9 @@ def _pair(raw: bytes, where: str) -> dict:
 
 
 def split_pairs(pairs: list) -> tuple[list, list]:
-    """(train, held_out): every HELDOUT_EVERY-th pair is held out, so the split never changes.
+    """(train, held_out): the fine-tuning chapter's fixed split (every 5th held out), so both chapters hold out alike.
 
     >>> split_pairs(list(range(10)))
     ([0, 1, 2, 3, 5, 6, 7, 8], [4, 9])
     """
-    held = [x for i, x in enumerate(pairs) if i % HELDOUT_EVERY == HELDOUT_EVERY - 1]
-    train = [x for i, x in enumerate(pairs) if i % HELDOUT_EVERY != HELDOUT_EVERY - 1]
-    return train, held
+    return split_dialogues(pairs)
