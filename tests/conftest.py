@@ -54,3 +54,16 @@ def torch_one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def session_models(smollm, minilm):
+    """CLI handlers get the session's already loaded models instead of loading their own copies."""
+    from explain.cli import models_arg
+
+    patch = pytest.MonkeyPatch()
+    real = models_arg.load_model
+    loaded = {"smollm2-135m": smollm, "minilm-l6": minilm}
+    patch.setattr(models_arg, "load_model", lambda name, **kw: loaded.get(name) or real(name, **kw))
+    yield
+    patch.undo()

@@ -7,19 +7,9 @@ import json
 import pytest
 
 from explain.assistant.fingerprint import fingerprint
-from explain.cli import main, models_arg
+from explain.cli import main
 
 pytestmark = pytest.mark.usefixtures("torch_one_thread")  # 2 shared cores: one torch thread is far steadier
-
-
-@pytest.fixture(scope="module")
-def session_models(smollm, minilm):
-    patch = pytest.MonkeyPatch()
-    real = models_arg.load_model
-    loaded = {"smollm2-135m": smollm, "minilm-l6": minilm}
-    patch.setattr(models_arg, "load_model", lambda name, **kw: loaded.get(name) or real(name, **kw))
-    yield
-    patch.undo()
 
 
 def run_json(argv: list[str], capsys) -> dict:

@@ -16,20 +16,10 @@ import time
 
 import pytest
 
-from explain.cli import main, models_arg
+from explain.cli import main
 from tests.hostile.corpus import PAYLOADS
 
 SLOW_S = 30
-
-
-@pytest.fixture(scope="module")
-def session_models(smollm, minilm):
-    patch = pytest.MonkeyPatch()
-    real = models_arg.load_model
-    loaded = {"smollm2-135m": smollm, "minilm-l6": minilm}
-    patch.setattr(models_arg, "load_model", lambda name, **kw: loaded.get(name) or real(name, **kw))
-    yield
-    patch.undo()
 
 
 def _write(path, payload: str):
