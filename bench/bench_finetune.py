@@ -47,7 +47,7 @@ def _rag(questions: int) -> dict:
         generate.append(time.perf_counter() - t1)
     return {
         "dtype": lm.dtype_name,
-        "chunks": len(index.chunks),
+        "chunks": len(index.items),
         "index_build_s": round(build, 3),
         "retrieve_ms": round(1000 * sum(retrieve) / len(retrieve), 1),
         "generate_ms": round(1000 * sum(generate) / len(generate), 1),

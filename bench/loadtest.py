@@ -55,12 +55,14 @@ def check_loopback(url: str) -> str:
     return url.rstrip("/")
 
 
-def _rerun_message(spec: PageSpec | None, widget: tuple[str, str] | None) -> bytes:
+def _rerun_message(spec: PageSpec | None, widget: tuple[str, str] | None, fragment_id: str = "") -> bytes:
+    """The browser's rerun request; with `fragment_id`, a change inside an `st.fragment` reruns only it, as in a browser."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     msg = BackMsg()
     msg.rerun_script.query_string = urlencode(spec.query) if spec else "lang=en"
     msg.rerun_script.page_name = spec.page if spec else ""
+    msg.rerun_script.fragment_id = fragment_id
     if widget is not None:
         state = msg.rerun_script.widget_states.widgets.add()
         state.id, state.string_value = widget
@@ -78,9 +80,9 @@ def _element_problem(element) -> tuple[str | None, str | None]:
     return None, getattr(widget, "id", None) or None
 
 
-def _wait_finished(ws, log: SessionLog, widget_ids: list[str], metrics: list | None = None) -> bool:
-    """Read messages until the script finishes; note problems and widget ids (and, given a list, the
-    (label, value) of each metric shown). False on a failed run."""
+def _wait_finished(ws, log: SessionLog, widget_ids: list[tuple[str, str]], metrics: list | None = None) -> bool:
+    """Read messages until the script finishes; note problems and (widget id, id of the fragment drawing
+    it or "") pairs (and, given a list, the (label, value) of each metric shown). False on a failed run."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     while True:
@@ -92,7 +94,7 @@ def _wait_finished(ws, log: SessionLog, widget_ids: list[str], metrics: list | N
             if problem:
                 log.errors.append(problem)
             if widget_id:
-                widget_ids.append(widget_id)
+                widget_ids.append((widget_id, msg.delta.fragment_id))
             if metrics is not None and msg.delta.new_element.WhichOneof("type") == "metric":
                 metrics.append((msg.delta.new_element.metric.label, msg.delta.new_element.metric.body))
         elif kind == "script_finished":
@@ -118,13 +120,13 @@ class Student:
         self.base, self.cfg, self.number = base, cfg, number
         self.log = SessionLog()
         self.ws = None
-        self.text_ids: dict[str, str] = {}  # page name -> widget id of its text box
+        self.text_ids: dict[str, tuple[str, str]] = {}  # page name -> (widget id, fragment id or "") of its text box
         self.tour_step: str | None = None  # the tour remembers its step per session: a new step needs a new one
 
-    def _request(self, spec: PageSpec, widget: tuple[str, str] | None, ids: list[str]) -> None:
+    def _request(self, spec: PageSpec, widget: tuple[str, str] | None, ids: list, fragment_id: str = "") -> None:
         self.log.requests += 1
         start = time.perf_counter()
-        self.ws.send_binary(_rerun_message(spec, widget))
+        self.ws.send_binary(_rerun_message(spec, widget, fragment_id))
         if _wait_finished(self.ws, self.log, ids):
             self.log.timings.append((spec.name, (time.perf_counter() - start) * 1000))
 
@@ -135,9 +137,9 @@ class Student:
             self.close()
             self.ws = _connect(self.base, self.cfg.request_timeout_s)
         self.tour_step = step or self.tour_step
-        ids: list[str] = []
+        ids: list[tuple[str, str]] = []
         self._request(spec, None, ids)
-        found = next((i for i in ids if i.endswith(spec.text_key)), None)
+        found = next((pair for pair in ids if pair[0].endswith(spec.text_key)), None)
         if found is None:
             self.log.errors.append(f"no widget with key '{spec.text_key}' on page '{spec.name}'")
             return False
@@ -145,7 +147,8 @@ class Student:
         return True
 
     def type(self, spec: PageSpec, action: int) -> None:
-        self._request(spec, (self.text_ids[spec.name], student_text(spec, self.number, action)), [])
+        widget_id, fragment_id = self.text_ids[spec.name]
+        self._request(spec, (widget_id, student_text(spec, self.number, action)), [], fragment_id)
 
     def close(self) -> None:
         if self.ws is not None:
