@@ -56,7 +56,7 @@ def check_loopback(url: str) -> str:
 
 
 def _rerun_message(spec: PageSpec | None, widget: tuple[str, str] | None, fragment_id: str = "") -> bytes:
-    """The browser's rerun request; with `fragment_id`, a change inside an `st.fragment` reruns only it, as in a browser."""
+    """The browser's rerun request; with `fragment_id`, a change inside an `st.fragment` reruns only it."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     msg = BackMsg()
