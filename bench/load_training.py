@@ -1,7 +1,7 @@
 """A training run in progress during a load test: the teacher presses Start on the training page first.
 
 The teacher is one more websocket session (`bench.loadtest`'s protocol) that opens the training page,
-presses its Start button with the page's defaults and stays connected while the class runs, so the
+sets the longest run the page allows (STEPS) and presses Start and stays connected while the class runs, so the
 job keeps running in the server exactly as it would for a teacher demonstrating it (on the one job
 runner, with the thread budget `explain/core/priority.py` gives jobs while students are active). At
 the end it reruns the page and reads the progress line, so the report says how far the run got.
@@ -17,13 +17,26 @@ from bench.load_report import SessionLog
 from bench.loadtest import _connect, _rerun_message
 
 TRAINING = PageSpec("training", "training", (("lang", "en"),), "train_start")
+STEPS = 20_000  # the page's most (TRAIN_MAX_STEPS): the run outlasts any class the load test plays
 
 
-def _run(ws, widget=None) -> tuple[list[str], list[str], list[str]]:
-    """One rerun: (widget ids, progress texts, problems) of what the page drew."""
+def _press_start(start_id: str, steps_id: str | None) -> bytes:
+    """The rerun that sets the steps box to STEPS and presses Start, as a browser sends both."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.ParseFromString(_rerun_message(TRAINING, (start_id, True)))
+    if steps_id is not None:
+        state = msg.rerun_script.widget_states.widgets.add()
+        state.id, state.int_value = steps_id, STEPS
+    return msg.SerializeToString()
+
+
+def _run(ws, message: bytes | None = None) -> tuple[list[str], list[str], list[str]]:
+    """One rerun (a plain one, or `message`): (widget ids, progress texts, problems) of what the page drew."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    ws.send_binary(_rerun_message(TRAINING, widget))
+    ws.send_binary(message or _rerun_message(TRAINING, None))
     ids, progress, problems = [], [], []
     while True:
         msg = ForwardMsg()
@@ -58,7 +71,8 @@ class TrainingInProgress:
         if start is None:
             problems.append("no Start button on the training page")
         else:
-            _, progress, more = _run(self.ws, (start, True))
+            steps = next((i for i in ids if i.endswith("train_steps")), None)
+            _, progress, more = _run(self.ws, _press_start(start, steps))
             problems += more
             self.started = not more
         self.log.errors += problems

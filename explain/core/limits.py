@@ -87,6 +87,7 @@ DISTILL_MIN_STEPS = 50  # the distillation slider's range, also read from a shar
 DISTILL_MAX_STEPS = 1_000
 
 # Background jobs
+MAX_UMAP_SECONDS = 600  # one UMAP layout in its worker process (8-25 s typical on 2 cores; first compile more)
 MAX_JOB_SECONDS = 30 * 60  # a job never holds a slot longer than this, paused or not
 MAX_RUNS_BOUND = 16  # LLM_EXPLAINER_MAX_TRAINING_RUNS is clamped to 1..this
 

@@ -9,7 +9,8 @@ UMAP is slow the first time: `import umap` compiles numba code (≈ 12 s, ≈ 2 
 NUMBA_CACHE_DIR holds the compiled code) and the first fit in a process compiles
 more (8-25 s). Layouts are therefore kept on disk under `cache_subdir("umap")`,
 keyed by a name (model, N) plus the parameters and a fingerprint of the vectors,
-and in memory. Leaves out choosing the vectors and drawing them.
+and in memory. UMAP itself runs in a child process (`umap_process.py`), which keeps umap's ~260 MB
+out of the server. Leaves out choosing the vectors and drawing them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import hashlib
 import json
 import os
 import time
-import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -80,20 +80,9 @@ def pca_with_extra(vectors: np.ndarray, extra: np.ndarray, dims: int = 2) -> tup
 
 
 def _umap(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
-    import umap  # slow import: see the module docstring
+    from explain.embeddings.umap_process import umap_in_child  # it imports this module
 
-    n_neighbors = max(2, min(params.n_neighbors, len(vectors) - 1))
-    reducer = umap.UMAP(
-        n_components=params.dims,
-        n_neighbors=n_neighbors,
-        min_dist=params.min_dist,
-        metric="cosine",
-        random_state=params.seed,
-        init="spectral" if len(vectors) > params.dims + 1 else "random",
-    )
-    with warnings.catch_warnings():  # "n_jobs overridden by random_state": chosen on purpose (determinism)
-        warnings.simplefilter("ignore", UserWarning)
-        return reducer.fit_transform(vectors).astype(np.float32)
+    return umap_in_child(vectors, params)  # never `import umap` here: ~260 MB kept for the server's life
 
 
 def _tsne(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
