@@ -19,7 +19,7 @@ precomputed layout was used. The full run also times a visit right after the hom
 the layout is still being computed (the page shows PCA at once and finishes when the layout
 joins). Leaves out browsers (rendering is the client's cost) and concurrency (see `loadtest.py`).
 
-    python -m bench.bench_pages --url http://127.0.0.1:8501 [--quick]   # walk a running server
+    python -m bench.bench_pages --url http://127.0.0.1:8501 [--quick | --pages home,tour]   # a running server
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +41,7 @@ NAV = ("home", "tour", "class", "tokenization", "embeddings", "attention", "anat
        "scale", "finetune", "assistant", "frontier", "history", "eliza", "myths")  # fmt: skip
 QUICK_NAV = ("home", "tokenization", "embeddings")
 REQUEST_TIMEOUT_S = 300.0  # longest wait for one page (a first model load under load included)
+PAGE_TIMEOUT_S = 600.0  # a page (its visit and typing) still running after this is closed and noted
 PRECOMPUTE_TIMEOUT_S = {True: 240.0, False: 600.0}  # quick, full: longest wait for the background layout
 LAYOUT_CAPTION = "Layout "  # the embeddings map's caption when the layout was ready: "Layout <source> in <s> s."
 
@@ -88,11 +91,16 @@ def every_page(base: str, pages: tuple[str, ...] = NAV) -> dict:
     start = time.perf_counter()
     with ServerSampler(server_pid(base)) as sampler:
         for page in pages:
+            watchdog = threading.Timer(PAGE_TIMEOUT_S, student.close)  # a page that never finishes: drop it
+            watchdog.start()
             try:
                 rows[page] = _visit(student, page)
             except Exception as exc:  # a timeout or a dropped connection: note it, go on in a new session
                 rows[page] = {"errors": [f"{type(exc).__name__}: {exc}"]}
                 student.close()
+            finally:
+                watchdog.cancel()
+            print(f"every_page: {page} {rows[page]}", file=sys.stderr, flush=True)
             time.sleep(2 * sampler.every_s)  # let the sampler see the page's memory
             rows[page]["rss_after_mb"] = round(sampler.samples[-1]) if sampler.samples else None
         student.close()
@@ -204,8 +212,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True, help="a running app on this machine")
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK_NAV)}")
+    parser.add_argument("--pages", help="comma-separated url paths (an older app has fewer pages); home first")
     args = parser.parse_args()
-    walk = every_page(args.url, QUICK_NAV if args.quick else NAV)
+    pages = tuple(args.pages.split(",")) if args.pages else QUICK_NAV if args.quick else NAV
+    walk = every_page(args.url, pages)
     print(json.dumps({**walk, "url": args.url, "loadavg": list(os.getloadavg())}, indent=1))
 
 

@@ -106,7 +106,7 @@ def _wait_finished(
             if msg.script_finished == msg.FINISHED_WITH_COMPILE_ERROR:
                 log.errors.append("the page failed to compile")
                 return False
-            if msg.script_finished == msg.FINISHED_SUCCESSFULLY:
+            if msg.script_finished in (msg.FINISHED_SUCCESSFULLY, msg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                 return True
             # FINISHED_EARLY_FOR_RERUN: another run follows; keep reading
 

@@ -46,3 +46,28 @@ def test_layouts_counted_only_when_the_default_map_is_on_disk(tmp_path):
         np.save(umap / f"smollm2-135m-bfloat16-{n}-{params.key()}-abc.npy", np.zeros(2))
     assert _layouts_on_disk(tmp_path) == len(DEFAULT_MAPS)
     assert _wait_for_layouts(tmp_path, 5.0) == 0.0
+
+
+class FakeSocket:
+    """Hands `_wait_finished` serialised server messages, one per `recv()`."""
+
+    def __init__(self, messages):
+        self.messages = [m.SerializeToString() for m in messages]
+
+    def recv(self):
+        return self.messages.pop(0)
+
+
+def test_a_fragment_run_counts_as_finished_and_captions_are_read():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.load_report import SessionLog
+    from bench.loadtest import _wait_finished
+
+    caption, early, done = ForwardMsg(), ForwardMsg(), ForwardMsg()
+    caption.delta.new_element.markdown.body = "Layout from memory in 0.00 s."
+    early.script_finished = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+    done.script_finished = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY  # a text box inside an st.fragment
+    socket, texts, log = FakeSocket([caption, early, done]), [], SessionLog()
+    assert _wait_finished(socket, log, [], texts=texts) and socket.messages == []
+    assert texts == ["Layout from memory in 0.00 s."] and log.errors == []
