@@ -4,10 +4,13 @@
 app.py), in English, against a running server (this bench starts its own; `--url` walks any
 server on this machine, e.g. one started from an older checkout for a before/after figure). On
 pages whose text box the load plan knows (`load_plan.PAGES`: the tour's steps, tokenization,
-attention, next token, the embeddings' similarity view) it also types one text. It reports each
-page's first-visit ms and errors, the server's resident memory (children included) after each
-page, and its peak over the whole walk. Pages whose heavy work waits for a button (training,
-scale, fine-tuning, assistant, frontier, live class) are only opened: their runs are not started.
+attention, next token, the embeddings' similarity view) it also types one text; a link carrying a
+step or a view is opened in a fresh session, as a shared link is (a session reads it once). The
+bench's own walk uses the usual cache folder (a warm start: models converted, layouts on disk).
+It reports each page's first-visit ms and errors, the server's resident memory (children
+included) after each page, and its peak over the whole walk. Pages whose heavy work waits for a
+button (training, scale, fine-tuning, assistant, frontier, live class) are only opened: their
+runs are not started.
 
 `first_map` starts a server on an EMPTY cache folder (only the converted SmolLM2 is linked in,
 so its ~20 s conversion is not counted; UMAP layouts and numba's compiled code start empty),
