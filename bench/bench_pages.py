@@ -178,14 +178,14 @@ def _fresh_start(wait: bool, quick: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="llm-explainer-bench-") as folder:
         cache = Path(folder)
         env, linked = _empty_cache_env(cache)
-        with streamlit_server(extra_env=env) as base:
+        with streamlit_server(extra_env=env) as base, ServerSampler(server_pid(base)) as sampler:
             home_ms, _, home_errors = _visit_texts(base, nav_spec("home"))
             out = {"home_first_visit_ms": home_ms, "model_linked_not_converted": linked, "errors": home_errors}
             if wait:
                 out["precompute_s"] = _wait_for_layouts(cache, PRECOMPUTE_TIMEOUT_S[quick])
             out["embeddings"] = _map_visit(base)
             out["layouts_on_disk_after"] = _layouts_on_disk(cache)
-    return out
+    return {**out, "peak_rss_mb": sampler.report()["peak_rss_mb"]}  # the first layout's memory included
 
 
 def first_map(quick: bool) -> dict:
