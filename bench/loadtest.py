@@ -42,6 +42,7 @@ class LoadConfig:
     stay: int = 2  # class: texts typed on a page before moving to the next
     minutes: float = 5.0  # class: how long the class runs
     seed: int = 0  # think times and start offsets
+    training: bool = False  # a teacher's training run in progress during the test (bench/load_training.py)
     server_env: dict = field(default_factory=dict)  # extra environment of the server this test starts
     request_timeout_s: float = 120.0  # longest wait for one rerun to finish
     total_timeout_s: float = 600.0  # the whole test stops after this, finished or not
@@ -55,7 +56,7 @@ def check_loopback(url: str) -> str:
     return url.rstrip("/")
 
 
-def _rerun_message(spec: PageSpec | None, widget: tuple[str, str] | None, fragment_id: str = "") -> bytes:
+def _rerun_message(spec: PageSpec | None, widget: tuple[str, str | bool] | None, fragment_id: str = "") -> bytes:
     """The browser's rerun request; with `fragment_id`, a change inside an `st.fragment` reruns only it."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
@@ -63,9 +64,13 @@ def _rerun_message(spec: PageSpec | None, widget: tuple[str, str] | None, fragme
     msg.rerun_script.query_string = urlencode(spec.query) if spec else "lang=en"
     msg.rerun_script.page_name = spec.page if spec else ""
     msg.rerun_script.fragment_id = fragment_id
-    if widget is not None:
+    if widget is not None:  # (id, text) types into a box; (id, True) presses a button
         state = msg.rerun_script.widget_states.widgets.add()
-        state.id, state.string_value = widget
+        state.id = widget[0]
+        if widget[1] is True:
+            state.trigger_value = True
+        else:
+            state.string_value = widget[1]
     return msg.SerializeToString()
 
 
@@ -230,7 +235,10 @@ def _run_against(base: str, cfg: LoadConfig) -> dict:
     def worker(i: int) -> None:
         logs[i] = run_session(base, cfg, i, deadline, class_end)
 
-    with ServerSampler(server_pid(base)) as sampler:
+    from bench.load_training import TrainingInProgress  # it speaks this module's protocol
+
+    training = TrainingInProgress(base) if cfg.training else contextlib.nullcontext()
+    with ServerSampler(server_pid(base)) as sampler, training:
         threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(cfg.sessions)]
         begin = time.perf_counter()
         for thread in threads:
@@ -244,6 +252,9 @@ def _run_against(base: str, cfg: LoadConfig) -> dict:
     report["errors"] += len(warm_errors)
     report["error_examples"] = (warm_errors + report["error_examples"])[:5]
     extra = {"mode": cfg.mode, "rounds": cfg.rounds, "minutes": cfg.minutes if cfg.mode == "class" else None}
+    if cfg.training:
+        extra |= training.report()
+        report["errors"] += len(training.log.errors)
     return {**report, "warmup_ms": warmup_ms, "wall_s": round(wall_s, 2), **extra}
 
 

@@ -81,8 +81,7 @@ if buttons[0].button(
                 "model": model_cfg.as_dict(),
                 "params": tiny_gpt.count_parameters(trainer.model),
             },
-        )
-        st.rerun()
+        )  # reruns the page
     except ValueError as exc:
         show_error(exc)
 paused = run is not None and run.view().status == "paused"

@@ -19,7 +19,7 @@ from explain.assistant.dpo_work import DpoSpec, dpo_job
 from explain.assistant.figures import rlhf_dot
 from explain.assistant.reward import RewardModel, best_of_n, ranking_accuracy, train_reward_model
 from explain.core.display import literal
-from explain.core.jobs import BackgroundJob, JobView
+from explain.core.jobs import JobView
 from explain.core.limits import PREFER_MAX_BYTES, REWARD_MAX_N, REWARD_MAX_QUESTION_CHARS
 from explain.core.loading import LoadedModel
 from explain.finetune.figures import loss_figure
@@ -28,7 +28,6 @@ from ui.page import file_upload, show_error, typed_text
 from ui.text import localise, num, t
 
 JOB_KEY = "as_dpo_job"
-WAS_RUNNING_KEY = "as_dpo_was_running"
 COMPARE_COUNT = 3  # held-out prompts both models answer after training
 
 
@@ -66,8 +65,7 @@ def start(pairs: list[dict]) -> None:
     train, held = pairs_mod.split_pairs(pairs)
     config = DpoConfig(device=st.session_state.get("device_choice", "auto"))
     prompts = [p["prompt"] for p in held[:COMPARE_COUNT]]
-    jobs.replace(JOB_KEY, dpo_job(DpoSpec(config, train, held, prompts), **jobs.options()))
-    st.session_state[WAS_RUNNING_KEY] = True
+    jobs.start(JOB_KEY, dpo_job(DpoSpec(config, train, held, prompts), **jobs.options()))
 
 
 def controls(pairs: list[dict]) -> None:
@@ -83,18 +81,21 @@ def controls(pairs: list[dict]) -> None:
 
 
 def _status(view: JobView) -> None:
-    if view.status == "error":
-        st.error(t("assistant.dpo_error", detail=literal(view.message[:300])))
-    elif view.status == "queued":
-        jobs.queue_message(view)
-    elif view.status == "finished":
+    """One line for the job's state (queued, loading, measuring, training, comparing, finished, stopped or failed),
+    then the model it tunes."""
+    if not jobs.status_line(view, "assistant.dpo_error"):
+        _state(view)
+    if view.values.get("model"):
+        st.caption(t("assistant.dpo_model", **view.values["model"]))
+
+
+def _state(view: JobView) -> None:
+    if view.status == "finished":
         st.success(t("assistant.dpo_done"))
     elif not view.active:
         st.warning(t("assistant.dpo_stopped"))
     else:
         st.info(t(f"assistant.dpo_phase_{view.phase or 'loading'}", step=view.step, steps=view.total))
-    if view.values.get("model"):
-        st.caption(t("assistant.dpo_model", **view.values["model"]))
 
 
 def _measures(values: dict) -> None:
@@ -123,9 +124,7 @@ def _measures(values: dict) -> None:
         (st.success if good else st.error)(t("assistant.dpo_unchanged" if good else "assistant.dpo_changed"))
 
 
-def draw(job: BackgroundJob) -> None:
-    job.heartbeat()
-    view = job.view()
+def draw(view: JobView) -> None:
     _status(view)
     _measures(view.values)
     if view.records.get("history"):
@@ -138,9 +137,6 @@ def draw(job: BackgroundJob) -> None:
         left.text(row["base"] or "…")
         right.caption(t("assistant.dpo_col_tuned"))
         right.text(row["tuned"] or "…")
-    if st.session_state.get(WAS_RUNNING_KEY) and not view.active:
-        st.session_state[WAS_RUNNING_KEY] = False
-        st.rerun()
 
 
 def render_dpo() -> None:
@@ -148,7 +144,7 @@ def render_dpo() -> None:
     if pairs is None:
         return
     controls(pairs)
-    jobs.live_panel(JOB_KEY, draw)
+    jobs.follow(JOB_KEY, draw)
 
 
 # --- RLHF and the reward model ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from explain.core.display import literal
-from explain.core.jobs import BackgroundJob, JobView
+from explain.core.jobs import JobView
 from explain.finetune import adapters
 from explain.finetune import data as ft_data
 from explain.finetune import lora as ft
@@ -22,7 +22,6 @@ from ui import jobs
 from ui.text import localise, t
 
 JOB_KEY = "ft_job"
-WAS_RUNNING_KEY = "ft_was_running"
 COMPARE_COUNT = 4  # held-out questions both models answer
 
 
@@ -41,8 +40,7 @@ def start(preset: str, dtype: str, adapter: str = "") -> None:
         **{**vars(base), "dtype": dtype, "device": st.session_state.get("device_choice", "auto")}
     )
     spec = LoraSpec(config, train, held[:COMPARE_COUNT], adapter=adapter, save_as=f"pizza-{preset}")
-    jobs.replace(JOB_KEY, lora_job(spec, **jobs.options()))
-    st.session_state[WAS_RUNNING_KEY] = True
+    jobs.start(JOB_KEY, lora_job(spec, **jobs.options()))
 
 
 def dataset_section() -> None:
@@ -72,13 +70,19 @@ def _progress(view: JobView) -> None:
 
 
 def _status(view: JobView) -> None:
-    """One line for the job's state: queued, loading, training, comparing, finished, stopped or failed."""
+    """One line for the job's state (queued, loading, training, comparing, finished, stopped or failed),
+    then the model it tunes and where it saved the adapters."""
+    if not jobs.status_line(view, "finetune.ft_error"):
+        _state(view)
+    if view.values.get("model"):
+        st.caption(t("finetune.ft_model", **view.values["model"]))
+    if view.values.get("saved"):
+        st.caption(t("finetune.ft_saved", path=literal(view.values["saved"])))
+
+
+def _state(view: JobView) -> None:
     steps = len(view.records.get("history", []))
-    if view.status == "error":
-        st.error(t("finetune.ft_error", detail=literal(view.message[:300])))
-    elif view.status == "queued":
-        jobs.queue_message(view)
-    elif view.status == "finished":
+    if view.status == "finished":
         st.success(t("finetune.ft_done", steps=steps))
     elif not view.active:
         st.success(t("finetune.ft_stopped", steps=steps))
@@ -88,10 +92,6 @@ def _status(view: JobView) -> None:
         st.info(t("finetune.ft_comparing", done=len(view.records.get("rows", [])), total=COMPARE_COUNT))
     else:
         st.info(t("finetune.ft_loading"))
-    if view.values.get("model"):
-        st.caption(t("finetune.ft_model", **view.values["model"]))
-    if view.values.get("saved"):
-        st.caption(t("finetune.ft_saved", path=literal(view.values["saved"])))
 
 
 def comparison(rows: list[dict]) -> None:
@@ -107,22 +107,17 @@ def comparison(rows: list[dict]) -> None:
             column.markdown(literal(row[key]) or "…")
 
 
-def draw(job: BackgroundJob) -> None:
-    job.heartbeat()
-    view = job.view()
+def draw(view: JobView) -> None:
     _status(view)
     if view.records.get("history"):
         labels = {k: t(f"finetune.ft_plot_{k}") for k in ("loss", "mean", "step")}
         st.plotly_chart(localise(loss_figure(view.records["history"], labels)), key="ft_fig_loss")
     comparison(view.records.get("rows", []))
-    if st.session_state.get(WAS_RUNNING_KEY) and not view.active:
-        st.session_state[WAS_RUNNING_KEY] = False
-        st.rerun()  # the job just ended: redraw the page (buttons) and stop polling
 
 
 def live_panel() -> None:
     """The session's job, redrawn every second while it is active (the shared fragment in ui/jobs.py)."""
-    jobs.live_panel(JOB_KEY, draw)
+    jobs.follow(JOB_KEY, draw)
 
 
 def controls() -> None:

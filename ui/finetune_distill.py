@@ -11,8 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explain.core.display import literal
-from explain.core.jobs import BackgroundJob
+from explain.core.jobs import JobView
 from explain.core.limits import DISTILL_MAX_STEPS, DISTILL_MIN_STEPS
 from explain.finetune import distill
 from explain.finetune.figures import distill_figure
@@ -24,7 +23,6 @@ from ui.urlstate import bind
 RESULT_KEY = "distill_result"
 JOB_KEY = "distill_job"  # the session's BackgroundJob training the two students
 STEPS_KEY = "distill_job_steps"  # the step count that job was started with
-WAS_RUNNING_KEY = "distill_was_running"  # lets the panel notice the end of the job and redraw the tab
 TEACHER_PARAMETERS = 134_515_008  # SmolLM2-135M, tied embeddings counted once
 
 
@@ -56,32 +54,21 @@ def run_button() -> None:
     if steps in _results():
         st.session_state[RESULT_KEY] = _results()[steps]
         return
-    st.session_state[STEPS_KEY], st.session_state[WAS_RUNNING_KEY] = steps, True
-    jobs.replace(JOB_KEY, distill.distill_job(distill.DistillConfig(steps=steps), **jobs.options()))
-    st.rerun()
+    st.session_state[STEPS_KEY] = steps
+    jobs.start(JOB_KEY, distill.distill_job(distill.DistillConfig(steps=steps), **jobs.options()))
 
 
-def draw(job: BackgroundJob) -> None:
-    """Queue place, progress, or the end of the job (its result kept, the tab redrawn)."""
-    job.heartbeat()
-    view = job.view()
-    if view.status == "queued":
-        jobs.queue_message(view)
-    elif view.active:
-        st.progress(min(view.step / max(view.total, 1), 1.0), text=t("finetune.di_training"))
-    elif view.status == "error":
-        st.error(t("common.error", detail=literal(view.message[:300])))
+def draw(view: JobView) -> None:
+    """Queue place, progress, or the end of the job (its result kept for every session with this setting)."""
+    if not jobs.status_line(view) and view.active:
+        jobs.progress(view, t("finetune.di_training"))
     elif view.status == "finished":
         _results()[st.session_state[STEPS_KEY]] = st.session_state[RESULT_KEY] = view.values["result"]
-        st.session_state.pop(JOB_KEY, None)
-    if st.session_state.get(WAS_RUNNING_KEY) and not view.active:
-        st.session_state[WAS_RUNNING_KEY] = False
-        st.rerun()  # the job just ended: redraw the tab (button, results) and stop polling
 
 
 def live_panel() -> None:
     """The session's job, redrawn every second while it is active (the shared fragment in ui/jobs.py)."""
-    jobs.live_panel(JOB_KEY, draw)
+    jobs.follow(JOB_KEY, draw, keep=True)
 
 
 def results() -> None:

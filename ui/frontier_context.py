@@ -15,7 +15,7 @@ from explain.core.jobs import JobView
 from explain.core.limits import NEEDLE_MAX_DEPTHS, NEEDLE_MAX_TOKENS
 from explain.core.paths import ASSETS
 from explain.frontier import figures, needle
-from ui import frontier
+from ui import jobs
 from ui.models import get_model
 from ui.text import localise, num, t
 
@@ -38,7 +38,7 @@ def controls() -> None:
     if button.button(t("frontier.ctx_run"), key="fr_needle_run", type="primary", disabled=not lengths):
         lm = get_model()
         depths = int(st.session_state["fr_depths"])
-        frontier.start(JOB_KEY, lambda board: needle.needle_work(lm, lengths, depths, board))
+        jobs.start(JOB_KEY, jobs.board_job(lambda board: needle.needle_work(lm, lengths, depths, board)))
 
 
 def partial(view: JobView) -> None:
@@ -101,7 +101,7 @@ def results(result: dict, live: bool) -> None:
 def render() -> None:
     st.markdown(t("frontier.ctx_intro"))
     controls()
-    frontier.follow(JOB_KEY, t("frontier.ctx_running"), partial)
-    live = frontier.finished(JOB_KEY).get("result")
+    jobs.follow(JOB_KEY, jobs.bar(t("frontier.ctx_running"), partial), keep=True)
+    live = jobs.finished(JOB_KEY).get("result")
     results(live or shipped(), live=bool(live))
     st.markdown(t("frontier.ctx_memory"))

@@ -15,7 +15,7 @@ import streamlit as st
 
 from explain.core.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 from explain.frontier import figures, patches, vit
-from ui import frontier
+from ui import jobs
 from ui.page import file_upload, show_error
 from ui.text import localise, num, t
 
@@ -99,7 +99,7 @@ def trained_view(image: np.ndarray, values: dict) -> None:
 def render() -> None:
     st.markdown(t("frontier.im_intro"))
     image = picture()
-    values = frontier.finished(JOB_KEY)
+    values = jobs.finished(JOB_KEY)
     model = values.get("model") or untrained()
     if image is not None:
         left, right = st.columns([1, 2])
@@ -110,8 +110,8 @@ def render() -> None:
             )
             sequence(image, model)
     if st.button(t("frontier.im_train"), key="fr_vit_train", type="primary"):
-        frontier.start(JOB_KEY, lambda board: vit.train_work(vit.VitConfig(), board))
-    frontier.follow(JOB_KEY, t("frontier.im_training"))
+        jobs.start(JOB_KEY, jobs.board_job(lambda board: vit.train_work(vit.VitConfig(), board)))
+    jobs.follow(JOB_KEY, jobs.bar(t("frontier.im_training")), keep=True)
     if values.get("model") is None:
         st.caption(t("frontier.im_untrained"))
     elif image is not None:

@@ -16,7 +16,7 @@ import streamlit as st
 from explain.core.limits import REASON_DIRECT_TOKENS, REASON_STEP_TOKENS
 from explain.core.paths import ASSETS
 from explain.frontier import figures, problems, reasoning
-from ui import frontier
+from ui import jobs
 from ui.models import get_model
 from ui.text import language, localise, num, t
 
@@ -34,7 +34,7 @@ def run_button(lang: str) -> None:
     st.caption(t("frontier.st_bounds", count=count, direct=REASON_DIRECT_TOKENS, step=REASON_STEP_TOKENS))
     if st.button(t("frontier.st_run"), key="fr_reason_run", type="primary"):
         lm = get_model()
-        frontier.start(JOB_KEY, lambda board: reasoning.reason_work(lm, lang, count, board))
+        jobs.start(JOB_KEY, jobs.board_job(lambda board: reasoning.reason_work(lm, lang, count, board)))
 
 
 def table(result: dict, lang: str) -> None:
@@ -91,7 +91,7 @@ def render() -> None:
     lang = language()
     st.markdown(t("frontier.st_intro"))
     run_button(lang)
-    frontier.follow(JOB_KEY, t("frontier.st_running"))
-    live = frontier.finished(JOB_KEY).get("result")
+    jobs.follow(JOB_KEY, jobs.bar(t("frontier.st_running")), keep=True)
+    live = jobs.finished(JOB_KEY).get("result")
     results(live or shipped(lang), live=bool(live), lang=lang)
     st.markdown(t("frontier.st_reading"))

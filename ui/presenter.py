@@ -11,6 +11,7 @@ Leaves out the pages' own widgets.
 
 from __future__ import annotations
 
+import functools
 import io
 from urllib.parse import urlencode, urlsplit
 
@@ -96,6 +97,7 @@ def qr_svg(url: str, scale: int = 5) -> str:
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#000000", light="#ffffff")
 
 
+@functools.lru_cache(maxsize=64)  # the same link on every run of a page: ~10 ms of encoding saved each time
 def qr_image(url: str, scale: int = 5) -> str:
     """The QR code for `url` as a standalone SVG (with its namespace) for `st.image`.
 
@@ -146,8 +148,10 @@ def show_chart(fig: go.Figure, key: str, rows: list[dict] | None = None, filenam
             on_click="ignore",
         )
     if rows is not None:
-        with right.expander(t("tour.as_table")):
-            st.dataframe(rows, hide_index=True, width="stretch")
+        table = right.expander(t("tour.as_table"), key=f"{key}_table", on_change="rerun")
+        if table.open:  # converted only when opened: a class retyping texts would each pay for a hidden table
+            with table:
+                st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def myth_box(myth_id: str) -> None:

@@ -10,13 +10,13 @@ from explain.core.numbers import fmt_number
 
 def language() -> str:
     """The language chosen in the sidebar, or given as ?lang=it in the URL."""
-    if "lang" not in st.session_state:
+    lang = st.session_state.get("lang")  # one lookup: every t() and num() of every run asks
+    if lang is None:
         from ui.urlstate import parse_url_value
 
-        st.session_state["lang"] = parse_url_value(
-            st.query_params.get("lang"), DEFAULT_LANGUAGE, choices=list(LANGUAGES)
-        )
-    return st.session_state["lang"]
+        lang = parse_url_value(st.query_params.get("lang"), DEFAULT_LANGUAGE, choices=list(LANGUAGES))
+        st.session_state["lang"] = lang
+    return lang
 
 
 def t(key: str, **values: object) -> str:

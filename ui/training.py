@@ -23,7 +23,6 @@ from ui.text import localise, num, t
 RUN_KEY = "train_run"  # the session's BackgroundJob
 TRAINER_KEY = "train_trainer"  # the Trainer it runs (its model is saved from here)
 INFO_KEY = "train_run_info"  # what it trains on: corpus label, model config, split
-WAS_ACTIVE_KEY = "train_was_active"  # lets the panel notice the end of a run and redraw the whole page
 MAX_SAMPLES_SHOWN = 12  # the timeline shows this many samples, evenly spread, first and newest always
 
 
@@ -32,11 +31,10 @@ def current() -> BackgroundJob | None:
 
 
 def start(trainer: Trainer, info: dict) -> None:
-    """Replace the session's run with a new one on `trainer` and start it."""
+    """Replace the session's run with a new one on `trainer`, start it and redraw the page."""
     reset()
     st.session_state[TRAINER_KEY], st.session_state[INFO_KEY] = trainer, info
-    st.session_state[WAS_ACTIVE_KEY] = True
-    jobs.replace(RUN_KEY, training_job(trainer, **jobs.options()))
+    jobs.start(RUN_KEY, training_job(trainer, **jobs.options()))
 
 
 def reset() -> None:
@@ -54,12 +52,10 @@ def status_message(view: JobView) -> None:
     """The run's state in one coloured line (busy queue, paused, finished, stopped with its reason)."""
     steps = view.records.get("steps", [])
     last = steps[-1] if steps else None
-    if view.status == "queued":
-        jobs.queue_message(view)
-    elif view.status == "diverged" and last is not None:
+    if jobs.status_line(view, "training.status_error"):
+        return
+    if view.status == "diverged" and last is not None:
         st.error(t("training.status_diverged", step=last.step, loss=num(last.loss, ".3g"), lr=num(last.lr, ".3g")))
-    elif view.status == "error":
-        st.error(t("training.status_error", detail=literal(view.message[:300])))
     elif view.status in ("finished", "stopped", "stale", "timeout", "paused", "running", "new"):
         text = t(f"training.status_{view.status}", step=view.step, max_steps=view.total, minutes=MAX_JOB_SECONDS // 60)
         (st.success if view.status == "finished" else st.info)(text)
@@ -135,14 +131,12 @@ def snapshots(view: JobView) -> None:
     right.plotly_chart(localise(plots.embedding_figure(snap.vocab, snap.embedding_2d, labels)), key="train_fig_emb")
 
 
-def draw(run: BackgroundJob) -> None:
+def draw(view: JobView) -> None:
     """Everything that changes while training: status, numbers, charts, samples, snapshots."""
-    run.heartbeat()
-    view = run.view()
     info = st.session_state.get(INFO_KEY, {})
     status_message(view)
     metrics_row(view)
-    st.progress(min(view.step / max(view.total, 1), 1.0))
+    jobs.progress(view)
     labels = plot_labels()
     steps, evals = view.records.get("steps", []), view.records.get("evals", [])
     if steps:
@@ -151,18 +145,12 @@ def draw(run: BackgroundJob) -> None:
         st.plotly_chart(localise(plots.metrics_figure(steps, evals, labels)), key="train_fig_metrics")
     sample_timeline(view)
     snapshots(view)
-    if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
-        st.session_state[WAS_ACTIVE_KEY] = False
-        st.rerun()  # the run just ended: redraw the whole page (buttons, save) and stop polling
 
 
 def live_panel() -> None:
-    """The fragment: polls every POLL_SECONDS while the session's run is active, else draws once."""
-    run = current()
-    if run is None:
-        return
-    st.session_state[WAS_ACTIVE_KEY] = run.view().active or st.session_state.get(WAS_ACTIVE_KEY, False)
-    jobs.live_panel(RUN_KEY, draw)
+    """The fragment: polls every POLL_SECONDS while the session's run is active, else draws once; the page
+    reruns when the run ends (its buttons and the save section catch up)."""
+    jobs.follow(RUN_KEY, draw)
 
 
 def default_config(**fields) -> TrainConfig:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explain.core.jobs import BackgroundJob
+from explain.core.jobs import BackgroundJob, JobView
 from explain.core.limits import MOE_EXPERTS_RANGE, MOE_MAX_SENTENCE_CHARS, MOE_MAX_STEPS
 from explain.core.numbers import fmt_number
 from explain.training import corpora, moe, moe_figures
@@ -23,7 +23,6 @@ from ui.urlstate import bind
 
 JOB_KEY = "moe_job"  # the session's BackgroundJob
 RUN_KEY = "moe_pair"  # its PairedRun (models, trainers, tracker)
-WAS_ACTIVE_KEY = "moe_was_active"  # lets the panel notice the end of the run and redraw the whole page
 
 
 def formatter(spec: str):
@@ -97,20 +96,15 @@ def controls() -> None:
             show_error(exc)
             return
         st.session_state[RUN_KEY] = pair
-        jobs.replace(JOB_KEY, paired_job(pair, **jobs.options()))
-        st.rerun()
+        jobs.start(JOB_KEY, paired_job(pair, **jobs.options()))
     if right.button(t("scale.stop"), key="moe_stop", disabled=not locked):
         job.stop()
         job.join(10)
         st.rerun()
 
 
-def _status(view) -> None:
-    if view.status == "queued":
-        jobs.queue_message(view)
-    elif view.status in ("diverged", "error"):
-        st.error(t("scale.moe_failed", detail=view.message[:300]))
-    else:
+def _status(view: JobView) -> None:
+    if not jobs.status_line(view, "scale.moe_failed", failures=("diverged", "error")):
         st.caption(t(f"scale.status_{view.status}", step=num(view.step, ","), total=num(view.total, ",")))
 
 
@@ -136,12 +130,10 @@ def routing_view(job: BackgroundJob, pair, view) -> None:
     st.caption(t("scale.moe_routing_caption", k=pair.moe_cfg.top_k, experts=pair.moe_cfg.n_experts))
 
 
-def draw(job: BackgroundJob) -> None:
-    job.heartbeat()
-    view = job.view()
+def draw(view: JobView) -> None:
     pair = st.session_state.get(RUN_KEY)
     _status(view)
-    st.progress(min(view.step / max(view.total, 1), 1.0))
+    jobs.progress(view)
     labels = _labels()
     if view.records.get("moe_evals"):
         st.plotly_chart(localise(moe_figures.loss_pair_figure(view.records, labels)), key="moe_fig_loss")
@@ -153,14 +145,8 @@ def draw(job: BackgroundJob) -> None:
         st.caption(t("scale.moe_aux_caption", coef=num(pair.moe_cfg.aux_coef, "g"), k=pair.moe_cfg.top_k))
     if pair is not None:
         st.markdown(t("scale.moe_routing_title"))
-        routing_view(job, pair, view)
-    if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
-        st.session_state[WAS_ACTIVE_KEY] = False
-        st.rerun()  # the run just ended: redraw the whole page (its buttons) and stop polling
+        routing_view(st.session_state[JOB_KEY], pair, view)
 
 
 def live_panel() -> None:
-    job = st.session_state.get(JOB_KEY)
-    if job is not None and job.view().active:
-        st.session_state[WAS_ACTIVE_KEY] = True
-    jobs.live_panel(JOB_KEY, draw)
+    jobs.follow(JOB_KEY, draw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explain.core.jobs import BackgroundJob
+from explain.core.jobs import JobView
 from explain.core.limits import SCALING_SIZES_RANGE
 from explain.core.numbers import fmt_number
 from explain.training import corpora, scaling, scaling_figures
@@ -20,7 +20,6 @@ from ui.text import language, localise, num, t
 
 JOB_KEY = "scaling_job"
 SWEEP_KEY = "scaling_sweep"
-WAS_ACTIVE_KEY = "scaling_was_active"
 TOKEN_CHOICES = (50_000, 100_000, 200_000, 400_000, 800_000)  # within SCALING_TOKENS_RANGE
 
 
@@ -71,8 +70,7 @@ def controls() -> None:
     left, right, _ = st.columns([1, 1, 4])
     if left.button(t("scale.start"), type="primary", key="sc_start", disabled=locked):
         st.session_state[SWEEP_KEY] = sweep
-        jobs.replace(JOB_KEY, scaling.scaling_job(sweep, **jobs.options()))
-        st.rerun()
+        jobs.start(JOB_KEY, scaling.scaling_job(sweep, **jobs.options()))
     if right.button(t("scale.stop"), key="sc_stop", disabled=not locked):
         job.stop()
         job.join(10)
@@ -99,31 +97,19 @@ def results(points: list, evals: list) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
-def draw(job: BackgroundJob) -> None:
-    job.heartbeat()
-    view = job.view()
+def draw(view: JobView) -> None:
     sweep = st.session_state.get(SWEEP_KEY)
-    if view.status == "queued":
-        jobs.queue_message(view)
-    elif view.status in ("diverged", "error"):
-        st.error(t("scale.sc_failed", detail=view.message[:300]))
-    else:
+    if not jobs.status_line(view, "scale.sc_failed", failures=("diverged", "error")):
         st.caption(t(f"scale.status_{view.status}", step=num(view.step, ","), total=num(view.total, ","))
                    + (" · " + t("scale.sc_phase", phase=view.phase) if view.phase and view.active else ""))  # fmt: skip
-    st.progress(min(view.step / max(view.total, 1), 1.0))
+    jobs.progress(view)
     if sweep is not None and view.records.get("evals"):
         fig = scaling_figures.sweep_figure(view.records["evals"], size_names(sweep.params), _labels())
         st.plotly_chart(localise(fig), key="sc_fig_sweep")
     points = view.records.get("points", [])
     if len(points) >= 2:
         results(points, view.records.get("evals", []))
-    if st.session_state.get(WAS_ACTIVE_KEY) and not view.active:
-        st.session_state[WAS_ACTIVE_KEY] = False
-        st.rerun()
 
 
 def live_panel() -> None:
-    job = st.session_state.get(JOB_KEY)
-    if job is not None and job.view().active:
-        st.session_state[WAS_ACTIVE_KEY] = True
-    jobs.live_panel(JOB_KEY, draw)
+    jobs.follow(JOB_KEY, draw)

@@ -16,7 +16,6 @@ margin times beta is DPO's implicit reward margin. Leaves out the background job
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -30,7 +29,7 @@ from explain.core.chat import greedy_reply
 from explain.core.device import pick_device
 from explain.core.limits import PREFER_MAX_TOKENS
 from explain.core.loading import LoadedModel, load_model
-from explain.finetune.lora import training_dtype
+from explain.finetune.lora import adapter_step, training_dtype
 
 
 @dataclass
@@ -135,18 +134,12 @@ class DpoTuner:
         t0 = time.perf_counter()
         indices = self._batch()
         batch = {k: v.to(self.lm.device) for k, v in collate([self.examples[i] for i in indices], self.pad_id).items()}
-        model = self.lm.model
-        with self.lm.lock:
-            reference = self._reference(indices, batch)
-            model.train()
-            loss, chosen, rejected = dpo_loss(sequence_logps(model, batch), reference, self.config.beta)
-            loss.backward()
-            self.optimizer.step()
-            self.optimizer.zero_grad(set_to_none=True)
-            model.eval()
-        value = float(loss.detach())
-        if not math.isfinite(value):
-            raise FloatingPointError("The DPO loss became NaN or infinite: lower the learning rate.")
+
+        def loss_of(model) -> tuple:
+            reference = self._reference(indices, batch)  # adapters off, no gradients, once per pair
+            return dpo_loss(sequence_logps(model, batch), reference, self.config.beta)
+
+        value, (_, chosen, rejected) = adapter_step(self.lm, self.optimizer, loss_of, what="DPO loss")
         now = time.perf_counter()
         margin = float((chosen - rejected).mean())
         record = StepRecord(len(self.history) + 1, value, margin, now - t0, now - self.started)

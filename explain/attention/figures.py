@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
 from explain.attention.heads import Line
 from explain.core.display import plot_text, visible
+from explain.core.plain_figure import plain_figure
 
 SCALE = "Blues"  # sequential colour scale for weights 0..1
+SCALE_STOPS = get_colorscale(SCALE)  # its stops, as plotly's validation would expand the name (plain_figure)
 HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7B3294", "#8C6D31", "#1B9E77"]
 
 
@@ -55,32 +58,38 @@ def heatmap(
     T = len(tokens)
     ticks = list(range(T))
     z = np.where(masked, np.nan, matrix) if masked is not None else matrix
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=ticks,
-            y=ticks,
-            zmin=0,
-            zmax=1,
-            colorscale=SCALE,
-            hoverongaps=False,
-            customdata=_hover_grid(tokens),
-            hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.4f}<extra></extra>",
-        )
-    )
-    size = max(360, min(1100, 15 * T + 140))
-    axis = dict(tickmode="array", tickvals=ticks, ticktext=labels(tokens), tickfont=dict(size=10 if T > 30 else 12))
-    fig.update_xaxes(**axis, tickangle=-60, side="top", title=axis_titles[1], range=[-0.5, T - 0.5])
-    fig.update_yaxes(**axis, range=[T - 0.5, -0.5], title=axis_titles[0])
-    fig.update_xaxes(showgrid=False, zeroline=False)
-    fig.update_yaxes(showgrid=False, zeroline=False)
+    data = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": ticks,
+            "y": ticks,
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": SCALE_STOPS,
+            "hoverongaps": False,
+            "customdata": _hover_grid(tokens),
+            "hovertemplate": "%{customdata[0]} → %{customdata[1]}<br>%{z:.4f}<extra></extra>",
+        }
+    ]
     if masked is not None:  # the masked cells in flat grey, as a second layer without hover or colour bar
         grey = [[0, MASKED_COLOUR], [1, MASKED_COLOUR]]
         cells = np.where(masked, 1.0, np.nan)
-        fig.add_trace(go.Heatmap(z=cells, x=ticks, y=ticks, colorscale=grey, showscale=False, hoverinfo="skip"))
+        data.append({"type": "heatmap", "z": cells, "x": ticks, "y": ticks, "colorscale": grey, "showscale": False,
+                     "hoverinfo": "skip"})  # fmt: skip
+    font = {"size": 10 if T > 30 else 12}
+    axis = {"tickmode": "array", "tickvals": ticks, "ticktext": labels(tokens), "tickfont": font, "showgrid": False,
+            "zeroline": False}  # fmt: skip
     top = (40 if title else 0) + (20 if axis_titles[1] else 0) + 60
-    fig.update_layout(title=title, height=size, plot_bgcolor="white", margin=dict(l=10, r=10, t=top, b=10))
-    return fig
+    layout = {
+        "xaxis": {**axis, "tickangle": -60, "side": "top", "title": {"text": axis_titles[1]}, "range": [-0.5, T - 0.5]},
+        "yaxis": {**axis, "range": [T - 0.5, -0.5], "title": {"text": axis_titles[0]}},
+        "title": {"text": title},
+        "height": max(360, min(1100, 15 * T + 140)),
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+    }
+    return plain_figure(data, layout)  # ~6x faster than go.Heatmap + update_*axes: students retype often
 
 
 def small_multiples(

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from explain.core.display import plot_text, visible
 from explain.core.numbers import fmt_number
+from explain.core.plain_figure import plain_figure
 
 BAR_COLOUR = "#0072B2"  # Okabe-Ito blue
 FAINT = "#c5ccd3"  # the reference tokens behind the sentence on the tiny map
@@ -22,22 +23,17 @@ FAINT = "#c5ccd3"  # the reference tokens behind the sentence on the tiny map
 
 def candidates_bar(candidates: list[dict], x_title: str = "probability", lang: str = "en") -> go.Figure:
     """Horizontal bars of [{"token", "prob"}], most likely at the top."""
-    names = [repr(visible(c["token"])) for c in candidates]
+    names = [plot_text(repr(visible(c["token"]))) for c in candidates]  # a token can be "<b>": plotly reads tags
     probs = [c["prob"] for c in candidates]
-    fig = go.Figure(
-        go.Bar(
-            x=probs,
-            y=names,
-            orientation="h",
-            marker_color=BAR_COLOUR,
-            text=[fmt_number(p, ".1%", lang) for p in probs],
-            textposition="outside",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=x_title, range=[0, max(probs + [0.01]) * 1.25], tickformat=".0%")
-    fig.update_layout(height=60 + 32 * len(names), margin={"t": 10, "l": 10, "r": 10, "b": 40})
-    return fig
+    bars = {"type": "bar", "x": probs, "y": names, "orientation": "h", "marker": {"color": BAR_COLOUR},
+            "text": [fmt_number(p, ".1%", lang) for p in probs], "textposition": "outside"}  # fmt: skip
+    layout = {
+        "yaxis": {"autorange": "reversed"},
+        "xaxis": {"title": {"text": x_title}, "range": [0, max(probs + [0.01]) * 1.25], "tickformat": ".0%"},
+        "height": 60 + 32 * len(names),
+        "margin": {"t": 10, "l": 10, "r": 10, "b": 40},
+    }
+    return plain_figure([bars], layout)  # every student's keystroke draws one: see core/plain_figure.py
 
 
 def compact(fig: go.Figure, height: int = 260) -> go.Figure:

@@ -30,6 +30,7 @@ def run(args) -> dict:
         stay=args.stay,
         minutes=args.minutes,
         seed=args.seed,
+        training=args.training,
         total_timeout_s=max(args.timeout, args.minutes * 60 + 300) if args.mode == "class" else args.timeout,
     )
     return run_loadtest(cfg)
@@ -50,6 +51,9 @@ def register(subparsers) -> None:
     parser.add_argument("--rounds", type=bounded_int(1, 100), default=2, help="burst: texts per session, 1..100")
     parser.add_argument("--stay", type=bounded_int(1, 10), default=2, help="class: texts per page visit, 1..10")
     parser.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=0, help="think times and start offsets")
+    parser.add_argument(
+        "--training", action="store_true", help="a teacher's training run in progress during the test (training page)"
+    )
     parser.add_argument("--timeout", type=bounded_int(10, 3600), default=600, help="seconds for the whole test")
     add_json_flag(parser)
     parser.set_defaults(handler=run)

@@ -71,6 +71,30 @@ def training_dtype(device: str, requested: str = "auto") -> str:
     return "bfloat16" if device == "cuda" or (device == "cpu" and cpu_has_native_bf16()) else "float32"
 
 
+def adapter_step(lm: LoadedModel, optimizer: torch.optim.Optimizer, loss_of: Callable, what: str = "loss") -> tuple:
+    """One optimiser step on the trainable weights (the adapters) of `lm.model`, under the model's lock.
+
+    `loss_of(model)` runs the forward pass in training mode and returns a tuple whose first item is the
+    scalar loss. Then backward, the step, the gradients cleared, and the model back in eval mode. Returns
+    (the loss as a float, loss_of's tuple); raises FloatingPointError when the loss is NaN or infinite.
+    Used by LoRA fine-tuning (cross-entropy) and by DPO (`assistant/dpo.py`).
+    """
+    model = lm.model
+    with lm.lock:
+        model.train()
+        try:
+            out = loss_of(model)
+            out[0].backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+        finally:
+            model.eval()
+    value = float(out[0].detach())
+    if not math.isfinite(value):
+        raise FloatingPointError(f"The {what} became NaN or infinite: lower the learning rate.")
+    return value, out
+
+
 # ---- the run ----------------------------------------------------------------------------------
 
 
@@ -153,17 +177,7 @@ class LoraFinetuner(Callbacks):
             self.started = time.perf_counter()
         t0 = time.perf_counter()
         batch = {k: v.to(self.lm.device) for k, v in make_batch(self._next_batch(), self.pad_id).items()}
-        model = self.lm.model
-        model.train()
-        with self.lm.lock:
-            loss = model(**batch).loss
-            loss.backward()
-            self.optimizer.step()
-            self.optimizer.zero_grad(set_to_none=True)
-        model.eval()
-        value = float(loss.detach())
-        if not math.isfinite(value):
-            raise FloatingPointError("The loss became NaN or infinite: lower the learning rate.")
+        value, _ = adapter_step(self.lm, self.optimizer, lambda model: (model(**batch).loss,))
         now = time.perf_counter()
         recent = [r.seconds for r in self.history[-4:]] + [now - t0]
         remaining = self.config.steps - len(self.history) - 1

@@ -18,6 +18,7 @@ from explain.attention.recompute import (
     step_by_step,
 )
 from explain.core.analysis import analyze
+from explain.core.plain_figure import validation_changes
 
 TEXT = attn.PRONOUN_TEXT
 
@@ -139,6 +140,9 @@ def test_heatmap_at_64_tokens_keeps_every_label_and_escapes():
     assert len(fig.layout.xaxis.ticktext) == 64 and fig.layout.yaxis.ticktext[1] == "·the"
     assert "<script>" not in fig.layout.xaxis.ticktext[0] and "&lt;script&gt;" in fig.layout.xaxis.ticktext[0]
     assert list(trace.customdata[5][2]) == ["·w2", "·the"]  # hover names the query and key tokens of that cell
+    masked = figs.heatmap(matrix, tokens, "", ("query", "key"), figs.causal_mask(64))
+    assert validation_changes(fig) == [] and validation_changes(masked) == []  # built unvalidated, yet canonical
+    assert np.isnan(np.asarray(masked.data[0].z, dtype=float)[0, 1]) and masked.data[1].hoverinfo == "skip"
 
 
 def test_other_figures(smollm):
