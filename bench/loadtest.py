@@ -85,9 +85,12 @@ def _element_problem(element) -> tuple[str | None, str | None]:
     return None, getattr(widget, "id", None) or None
 
 
-def _wait_finished(ws, log: SessionLog, widget_ids: list[tuple[str, str]], metrics: list | None = None) -> bool:
+def _wait_finished(
+    ws, log: SessionLog, widget_ids: list[tuple[str, str]], metrics: list | None = None, texts: list | None = None
+) -> bool:
     """Read messages until the script finishes; note problems and (widget id, id of the fragment drawing
-    it or "") pairs (and, given a list, the (label, value) of each metric shown). False on a failed run."""
+    it or "") pairs (and, given lists, the (label, value) of each metric shown and the body of each
+    markdown or caption). False on a failed run."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     while True:
@@ -102,6 +105,8 @@ def _wait_finished(ws, log: SessionLog, widget_ids: list[tuple[str, str]], metri
                 widget_ids.append((widget_id, msg.delta.fragment_id))
             if metrics is not None and msg.delta.new_element.WhichOneof("type") == "metric":
                 metrics.append((msg.delta.new_element.metric.label, msg.delta.new_element.metric.body))
+            if texts is not None and msg.delta.new_element.WhichOneof("type") == "markdown":
+                texts.append(msg.delta.new_element.markdown.body)
         elif kind == "script_finished":
             if msg.script_finished == msg.FINISHED_WITH_COMPILE_ERROR:
                 log.errors.append("the page failed to compile")
