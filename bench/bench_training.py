@@ -9,7 +9,8 @@ device has bf16 units, see `explain/training/precision.py`). Reported per preset
 tokens per second of each loop, model FLOPs utilisation against this machine's
 measured matmul FLOP/s in the precision each loop ran in (fp32 and bf16 peaks
 measured in the same run) and the ratios ours / reference (>= 1: ours is not slower).
-Runs alternate, and each loop's best of two is kept, so a noisy neighbour does not
+The 1 M and 5 M presets are also timed once with `TrainConfig.compile` (torch.compile; its compile time
+is reported beside). Runs alternate, and each loop's best of two is kept, so a noisy neighbour does not
 decide a ratio; the load average before and after is recorded beside them.
 """
 
@@ -28,6 +29,7 @@ from explain.training import corpora, precision, tiny_gpt
 from explain.training.trainer import TrainConfig, Trainer, get_batch, prepare_data
 
 BATCH = 32
+COMPILED_PRESETS = ("small", "medium")  # also timed with TrainConfig.compile (the issue's 1 M and 5 M presets)
 
 
 def _reference_module():
@@ -37,18 +39,20 @@ def _reference_module():
     return module
 
 
-def _ours(model, data, steps: int, device: str, sync) -> float:
-    """Tokens per second of Trainer.step over `steps` steps after 2 untimed ones."""
+def _ours(model, data, steps: int, device: str, sync, compile: bool = False) -> tuple[float, float]:
+    """(tokens per second of Trainer.step over `steps` steps, seconds of the 2 untimed steps before them)."""
     config = TrainConfig(max_steps=steps + 10, batch_size=BATCH, eval_every=10**6, sample_every=0, snapshot_every=0,
-                         seed=0, device=device)  # fmt: skip
+                         seed=0, device=device, compile=compile)  # fmt: skip
     trainer = Trainer(model, data, config)
-    trainer.step(), trainer.step()  # untimed warm-up (the first also evaluates once)
+    start = time.perf_counter()
+    trainer.step(), trainer.step()  # untimed warm-up (the first also evaluates once; compiles when asked)
     sync(device)
+    warmup = time.perf_counter() - start
     start = time.perf_counter()
     for _ in range(steps):
         trainer.step()
     sync(device)
-    return steps * BATCH * trainer.block_size / (time.perf_counter() - start)
+    return steps * BATCH * trainer.block_size / (time.perf_counter() - start), warmup
 
 
 def _preset(name: str, steps: int, data, device: str, ref, peaks: dict) -> dict:
@@ -61,10 +65,16 @@ def _preset(name: str, steps: int, data, device: str, ref, peaks: dict) -> dict:
     for _ in range(2):
         runs["fp32"].append(ref.train_reference(copy.deepcopy(base), batches)["tokens_per_s"])
         runs["bf16"].append(ref.train_reference(copy.deepcopy(base), batches, bf16=True)["tokens_per_s"])
-        runs["ours"].append(_ours(copy.deepcopy(base), data, steps, device, ref.sync))
+        runs["ours"].append(_ours(copy.deepcopy(base), data, steps, device, ref.sync)[0])
     params = tiny_gpt.count_parameters(base)
     flops = tiny_gpt.flops_per_token(cfg, params, data.vocab_size, cfg.block_size)
     ours, fp32, bf16 = (max(runs[k]) for k in ("ours", "fp32", "bf16"))
+    compiled = {}
+    if name in COMPILED_PRESETS:  # once: compiling takes ~25 s on 2 cores
+        speed, warmup = _ours(copy.deepcopy(base), data, steps, device, ref.sync, compile=True)
+        compiled = {"ours_compiled_tokens_per_s": round(speed, 1), "compile_and_first_steps_s": round(warmup, 1),
+                    "ratio_compiled_over_reference_fp32": round(speed / fp32, 3),
+                    "ratio_compiled_over_reference_bf16": round(speed / bf16, 3)}  # fmt: skip
     ours_precision = precision.resolve(device, "auto", params)
     ours_peak = peaks[ours_precision]
     return {
@@ -79,6 +89,7 @@ def _preset(name: str, steps: int, data, device: str, ref, peaks: dict) -> dict:
         "reference_bf16_mfu": round(bf16 * flops / peaks["bf16"], 4),
         "ratio_ours_over_reference_fp32": round(ours / fp32, 3),
         "ratio_ours_over_reference_bf16": round(ours / bf16, 3),
+        **compiled,
     }
 
 

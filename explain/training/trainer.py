@@ -67,6 +67,7 @@ class TrainConfig:
     device: str | None = None  # "cpu", "cuda"...; None picks the best (explain.core.device.pick_device)
     explode_factor: float = 3.0  # stop when the loss exceeds explode_factor x ln(vocab size)
     precision: str = "auto"  # "bf16" autocast with float32 master weights, "fp32", or "auto" (training/precision.py)
+    compile: bool = False  # torch.compile the steps: ~25 s to compile, then ~1.5x faster (see training/precision.py)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -126,6 +127,8 @@ class Trainer(Callbacks):
         params = sum(p.numel() for p in model.parameters())
         self.precision = mixed.resolve(self.device, config.precision, params)  # "bf16" or "fp32"
         self.model = model.to(self.device).train()
+        # The training steps may run a compiled twin sharing these parameters; evaluation and samples stay eager.
+        self.step_model = torch.compile(self.model) if config.compile else self.model
         self.block_size = model.config.max_position_embeddings
         shortest = min(len(data.train_ids), len(data.val_ids))
         if shortest < self.block_size + 2:
@@ -146,7 +149,7 @@ class Trainer(Callbacks):
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         with mixed.autocast(self.device, self.precision):
-            loss = lm_loss(self.model, x.to(self.device), y.to(self.device))
+            loss = lm_loss(self.step_model, x.to(self.device), y.to(self.device))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if self.config.grad_clip > 0:

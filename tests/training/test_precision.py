@@ -48,3 +48,18 @@ def test_precision_choice_is_resolved_and_checked():
     assert precision.resolve("cpu", "bf16", params=200_000) == "bf16"  # asked for: given
     with pytest.raises(ValueError, match="auto, fp32, bf16"):
         precision.resolve("cpu", "fp16")
+
+
+def test_compiled_steps_follow_the_eager_curve_and_train_the_same_parameters():
+    def run(compile: bool):
+        config = TrainConfig(max_steps=6, batch_size=8, learning_rate=1e-2, eval_every=6, sample_every=0,
+                             snapshot_every=0, device="cpu", precision="fp32", compile=compile)  # fmt: skip
+        trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, config)
+        trainer.run()
+        return trainer
+
+    eager, compiled = run(False), run(True)
+    assert compiled.step_model is not compiled.model and eager.step_model is eager.model
+    np.testing.assert_allclose(compiled.state.train_losses, eager.state.train_losses, rtol=1e-4)  # same maths, fused
+    for a, b in zip(compiled.model.parameters(), eager.model.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-5)  # the eager model holds the trained weights
