@@ -28,7 +28,7 @@ def candidates_bar(candidates: list[dict], x_title: str = "probability", lang: s
     bars = {"type": "bar", "x": probs, "y": names, "orientation": "h", "marker": {"color": BAR_COLOUR},
             "text": [fmt_number(p, ".1%", lang) for p in probs], "textposition": "outside"}  # fmt: skip
     layout = {
-        "yaxis": {"autorange": "reversed"},
+        "yaxis": {"autorange": "reversed", "automargin": True},  # long token labels push the margin, not get cut
         "xaxis": {"title": {"text": x_title}, "range": [0, max(probs + [0.01]) * 1.25], "tickformat": ".0%"},
         "height": 60 + 32 * len(names),
         "margin": {"t": 10, "l": 10, "r": 10, "b": 40},
