@@ -6,6 +6,8 @@ from __future__ import annotations
 
 
 def panel_script() -> None:
+    import time
+
     import streamlit as st
 
     from ui import jobs
@@ -15,6 +17,7 @@ def panel_script() -> None:
     def work(board):
         board.set(total=2)
         for n in (1, 2):
+            time.sleep(0.75)  # slower than the click's own run: the test reads the job before it ends
             board.set(step=n)
             yield
         if fail:
