@@ -7,11 +7,13 @@ by every test, AppTest run and server the suite starts.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
 
 # Reused if this module is ever imported a second time in the same run, so every test sees one cache.
+_OWN_CACHE = not os.environ.get("LLM_EXPLAINER_TEST_CACHE")  # this run made it, so this run removes it
 _CACHE = os.environ.get("LLM_EXPLAINER_TEST_CACHE") or tempfile.mkdtemp(prefix="llm-explainer-test-cache-")
 os.environ["LLM_EXPLAINER_TEST_CACHE"] = _CACHE
 os.environ["LLM_EXPLAINER_CACHE"] = _CACHE
@@ -23,6 +25,13 @@ os.environ.setdefault(
     "NUMBA_CACHE_DIR",
     os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "llm-explainer-numba"),
 )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the run's private cache: it holds a converted SmolLM2 (517 MB), and runs that left theirs in the
+    temporary folder filled a 250 GB disk."""
+    if _OWN_CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
