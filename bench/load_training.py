@@ -17,7 +17,7 @@ import threading
 
 from bench.load_plan import PageSpec
 from bench.load_report import SessionLog
-from bench.loadtest import _connect, _rerun_message
+from bench.loadtest import _connect, _rerun_message, _wait_finished
 
 TRAINING = PageSpec("training", "training", (("lang", "en"),), "train_start")
 STEPS = 20_000  # the page's most (TRAIN_MAX_STEPS): the run outlasts any class the load test plays
@@ -36,27 +36,18 @@ def _press_start(start_id: str, steps_id: str | None) -> bytes:
     return msg.SerializeToString()
 
 
-def _run(ws, message: bytes | None = None) -> tuple[list[str], list[str], list[str]]:
-    """One rerun (a plain one, or `message`): (widget ids, progress texts, problems) of what the page drew."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
+def _run(ws, log: SessionLog, message: bytes | None = None) -> tuple[list[str], list[str]]:
+    """One rerun (a plain one, or `message`): (widget ids, progress bars' values) of what the page drew;
+    its problems go to `log`."""
     ws.send_binary(message or _rerun_message(TRAINING, None))
-    ids, progress, problems = [], [], []
-    while True:
-        msg = ForwardMsg()
-        msg.ParseFromString(ws.recv())
-        kind = msg.WhichOneof("type")
-        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            element = msg.delta.new_element
-            what = element.WhichOneof("type")
-            if what == "progress":  # the run's bar: percent of its steps done
-                progress.append(f"{element.progress.value} %")
-            elif what in ("exception",) or (what == "alert" and element.alert.format == element.alert.ERROR):
-                problems.append(f"training page: {getattr(element, what)}"[:160])
-            elif what and getattr(getattr(element, what), "id", ""):
-                ids.append(getattr(element, what).id)
-        elif kind == "script_finished" and msg.script_finished != msg.FINISHED_EARLY_FOR_RERUN:
-            return ids, progress, problems
+    ids, progress = [], []
+
+    def note_progress(element) -> None:  # the run's bar: percent of its steps done
+        if element.WhichOneof("type") == "progress":
+            progress.append(f"{element.progress.value} %")
+
+    _wait_finished(ws, log, ids, on_element=note_progress)
+    return [widget_id for widget_id, _ in ids], progress
 
 
 class TrainingInProgress:
@@ -72,16 +63,14 @@ class TrainingInProgress:
 
     def __enter__(self) -> TrainingInProgress:
         self.ws = _connect(self.base, self.timeout_s)
-        ids, _, problems = _run(self.ws)
+        ids, _ = _run(self.ws, self.log)
         start = next((i for i in ids if i.endswith(TRAINING.text_key)), None)
         if start is None:
-            problems.append("no Start button on the training page")
+            self.log.errors.append("no Start button on the training page")
         else:
             steps = next((i for i in ids if i.endswith("train_steps")), None)
-            _, progress, more = _run(self.ws, _press_start(start, steps))
-            problems += more
-            self.started = not more
-        self.log.errors += problems
+            _run(self.ws, self.log, _press_start(start, steps))
+            self.started = not self.log.errors
         self._poller.start()
         return self
 
@@ -89,13 +78,12 @@ class TrainingInProgress:
         """Redraw the page every POLL_S seconds until told to stop; note the last progress seen."""
         while not self._done.wait(POLL_S):
             try:
-                _, progress, problems = _run(self.ws)
+                _, progress = _run(self.ws, self.log)
             except Exception as exc:  # a dropped teacher is a finding
                 self.log.errors.append(f"teacher: {type(exc).__name__}: {exc}"[:160])
                 return
             self.polls += 1
             self.last_progress = progress[-1] if progress else self.last_progress
-            self.log.errors += problems
 
     def __exit__(self, *exc) -> None:
         self._done.set()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -86,11 +87,16 @@ def _element_problem(element) -> tuple[str | None, str | None]:
 
 
 def _wait_finished(
-    ws, log: SessionLog, widget_ids: list[tuple[str, str]], metrics: list | None = None, texts: list | None = None
+    ws,
+    log: SessionLog,
+    widget_ids: list[tuple[str, str]],
+    metrics: list | None = None,
+    texts: list | None = None,
+    on_element: Callable | None = None,
 ) -> bool:
     """Read messages until the script finishes; note problems and (widget id, id of the fragment drawing
     it or "") pairs (and, given lists, the (label, value) of each metric shown and the body of each
-    markdown or caption). False on a failed run."""
+    markdown or caption; given `on_element`, hand it every new element). False on a failed run."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     while True:
@@ -107,6 +113,8 @@ def _wait_finished(
                 metrics.append((msg.delta.new_element.metric.label, msg.delta.new_element.metric.body))
             if texts is not None and msg.delta.new_element.WhichOneof("type") == "markdown":
                 texts.append(msg.delta.new_element.markdown.body)
+            if on_element is not None:
+                on_element(msg.delta.new_element)
         elif kind == "script_finished":
             if msg.script_finished == msg.FINISHED_WITH_COMPILE_ERROR:
                 log.errors.append("the page failed to compile")

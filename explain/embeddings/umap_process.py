@@ -13,7 +13,6 @@ the same way; `fit_umap` is the fit itself, identical in both processes. Leaves 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -51,11 +50,10 @@ def umap_in_child(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
     with tempfile.TemporaryDirectory(prefix="umap-") as folder:
         np.save(Path(folder) / "vectors.npy", np.asarray(vectors, dtype=np.float32), allow_pickle=False)
         (Path(folder) / "params.json").write_text(json.dumps(asdict(params)), encoding="utf-8")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]))
-        try:
+        try:  # `-m` from the project's root finds this package; the child inherits NUMBA_CACHE_DIR
             done = subprocess.run(
                 [sys.executable, "-m", "explain.embeddings.umap_process", folder],
-                capture_output=True, text=True, timeout=MAX_UMAP_SECONDS, env=env, cwd=PROJECT_ROOT,
+                capture_output=True, text=True, timeout=MAX_UMAP_SECONDS, cwd=PROJECT_ROOT,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
             raise RuntimeError(f"UMAP took longer than {MAX_UMAP_SECONDS} s and was stopped; try PCA.") from None
