@@ -7,13 +7,12 @@ from explain.core.analysis import analyze
 from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_TEXT_CHARS, MAX_VIEW_TOKENS
 from explain.core.text_input import EmptyTextError
 from ui import attention as views
-from ui.models import get_encoder, get_model
+from ui.models import get_model
 from ui.page import header, notice_truncated, typed_text
 from ui.text import t
 from ui.urlstate import bind, mirror
 
 PRESET_KEYS = [*attn.PRESETS, "custom"]
-VIEWS = ["heatmap", "grid", "layer", "head_view", "steps", "causal"]
 
 
 # Callbacks read with .get: they run before the page binds its keys, and a client that sends only
@@ -32,7 +31,7 @@ def _on_text() -> None:
 header("attention")
 bind("attn_preset", "pronoun", choices=PRESET_KEYS)
 bind("attn_text", attn.PRESETS.get(st.session_state["attn_preset"], attn.PRONOUN_TEXT))
-bind("attn_view", "heatmap", choices=VIEWS)
+bind("attn_view", "heatmap", choices=views.VIEWS)
 bind("attn_layer", 0, cast=int, low=0)
 bind("attn_head", 0, cast=int, low=0)
 bind("attn_stat", "previous", choices=list(attn.STATISTICS))
@@ -68,32 +67,5 @@ if result.n_tokens > MAX_VIEW_TOKENS:
     caption += " " + t("attention.view_cut", shown=MAX_VIEW_TOKENS, n=result.n_tokens)
 st.caption(caption)
 
-layers, heads = result.attentions.shape[:2]
-causal = lm.kind == "causal-lm"  # draws the masked triangle grey
-st.session_state["attn_layer"] = min(max(st.session_state["attn_layer"], 0), layers - 1)
-st.session_state["attn_head"] = min(max(st.session_state["attn_head"], 0), heads - 1)
-view = st.segmented_control(
-    t("attention.view"),
-    VIEWS,
-    key="attn_view",
-    format_func={v: t(f"attention.view_{v}") for v in VIEWS}.get,
-    required=True,
-)
-col_layer, col_head, _ = st.columns([1, 1, 3])
-locked = view == "causal"  # that view averages every layer and head
-layer = col_layer.selectbox(t("attention.layer"), list(range(layers)), key="attn_layer", disabled=locked)
-head = col_head.selectbox(t("attention.head"), list(range(heads)), key="attn_head", disabled=locked)
-
-if view == "heatmap":
-    views.heatmap_view(result, layer, head, st.session_state["attn_preset"], causal)
-elif view == "grid":
-    views.grid_view(result, layer, head, causal)
-elif view == "layer":
-    views.layer_view(result, layer, causal)
-elif view == "head_view":
-    views.head_view(result, layer, head)
-elif view == "steps":
-    views.steps_view(lm, result, layer, head)
-else:
-    views.causal_view(lm, get_encoder(), result.text)
-mirror("attn_preset", "attn_text", "attn_view", "attn_layer", "attn_head", "attn_stat")
+views.view_panel(lm, result)  # a fragment: the view, layer and head rerun only their panel
+mirror("attn_preset", "attn_text")

@@ -17,4 +17,12 @@ st.segmented_control(
     t("embeddings.view"), list(VIEWS), key="emb_view", format_func=lambda v: t(f"embeddings.view_{v}"), required=True
 )
 mirror("emb_view")
-VIEWS[st.session_state.get("emb_view") or "map"]()
+
+
+@st.fragment
+def view_panel(name: str) -> None:
+    """The chosen view: its own widgets (map size, method, word, k, texts) rerun only this panel, not the page."""
+    VIEWS[name]()
+
+
+view_panel(st.session_state.get("emb_view") or "map")

@@ -48,6 +48,12 @@ def _safe(draw, *args) -> None:
         show_error(exc)
 
 
+@st.fragment
+def _panel(draw, *args) -> None:
+    """A tab with widgets of its own: a change to one reruns only this tab, not the text box and the other tabs."""
+    _safe(draw, *args)
+
+
 header("tokenization")
 bind("tok_seed", 7, int, low=0, high=2**31 - 1)
 bind("tok_preset", "question", choices=[*PRESETS, "custom"])
@@ -72,25 +78,23 @@ cleaned = typed_text("tok_text")
 text = cleaned.text
 if cleaned.truncated:
     st.info(t("tokenization.truncated", total=num(cleaned.original_chars, ","), limit=num(MAX_TEXT_CHARS, ",")))
-mirror("tok_preset", "tok_text", "tok_tokenizer", "tok_seed")
+mirror("tok_preset", "tok_text", "tok_seed")
 if not text.strip():
     st.info(t("tokenization.empty"))
 
 tabs = st.tabs([t(f"tokenization.{k}") for k in TABS])
 views.ensure_tokenizer_files()
 with tabs[0]:
-    st.selectbox(t("tokenization.tokenizer"), ALL_TOKENIZERS, key="tok_tokenizer", format_func=views.labels().get)
-    if text.strip():
-        _safe(views.token_view, text, st.session_state["tok_tokenizer"])
+    _panel(views.token_tab, text)
 with tabs[1]:
     if text.strip():
         _safe(views.side_by_side, text)
 with tabs[2]:
-    _safe(views.letter_count, st.session_state["tok_seed"])
+    _panel(views.letter_count, st.session_state["tok_seed"])
 with tabs[3]:
-    _safe(views.ids_to_text, text)
+    _panel(views.ids_to_text, text)
 with tabs[4]:
-    _safe(views.token_tax)
+    _panel(views.token_tax)
 with tabs[5]:
-    _safe(views.bpe_trainer)
+    _panel(views.bpe_trainer)
 st.markdown(t("tokenization.facts"))

@@ -1,7 +1,8 @@
 """The attention page's views, one function each; logic and figures come from explain/.
 
-Each view takes the Analysis of the page's text plus the chosen layer and head,
-and draws with Streamlit. Nothing here computes attention.
+Each view takes the Analysis of the page's text plus the chosen layer and head, and draws with
+Streamlit. `view_panel` (an `st.fragment`) holds the pickers and the chosen view: changing one reruns
+only the panel. Figures costing over ~2 ms come from `ui.figure_cache`. Nothing here computes attention.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from explain.core.analysis import Analysis, analyze
 from explain.core.display import literal, visible
 from explain.core.limits import MAX_VIEW_TOKENS
 from explain.core.loading import LoadedModel
+from ui.figure_cache import cached_figure
+from ui.models import get_encoder
 from ui.text import localise, t
+from ui.urlstate import mirror
 
 TOLERANCE = 1e-4  # largest |ours - model| the step-by-step check accepts
+VIEWS = ["heatmap", "grid", "layer", "head_view", "steps", "causal"]
 
 
 def select_head(layer: int, head: int) -> None:
@@ -41,6 +46,40 @@ def _view_tokens(result: Analysis) -> int:
 def _mask(causal: bool, n: int):
     """The grey triangle for a causal model, nothing for an encoder."""
     return figs.causal_mask(n) if causal else None
+
+
+def _key(result: Analysis, *view) -> tuple:
+    """The figure cache's key: the analysed text (model, text, bound) plus the view's own values."""
+    return (result.model, result.text, result.limit, *view)
+
+
+@st.fragment
+def view_panel(lm: LoadedModel, result: Analysis) -> None:
+    """The view, layer and head pickers and the chosen view: a change reruns only this panel."""
+    layers, heads = result.attentions.shape[:2]
+    causal = lm.kind == "causal-lm"  # draws the masked triangle grey
+    st.session_state["attn_layer"] = min(max(st.session_state["attn_layer"], 0), layers - 1)
+    st.session_state["attn_head"] = min(max(st.session_state["attn_head"], 0), heads - 1)
+    view = st.segmented_control(
+        t("attention.view"),
+        VIEWS,
+        key="attn_view",
+        format_func={v: t(f"attention.view_{v}") for v in VIEWS}.get,
+        required=True,
+    )
+    col_layer, col_head, _ = st.columns([1, 1, 3])
+    locked = view == "causal"  # that view averages every layer and head
+    layer = col_layer.selectbox(t("attention.layer"), list(range(layers)), key="attn_layer", disabled=locked)
+    head = col_head.selectbox(t("attention.head"), list(range(heads)), key="attn_head", disabled=locked)
+    draw = {
+        "heatmap": lambda: heatmap_view(result, layer, head, st.session_state["attn_preset"], causal),
+        "grid": lambda: grid_view(result, layer, head, causal),
+        "layer": lambda: layer_view(result, layer, causal),
+        "head_view": lambda: head_view(result, layer, head),
+        "steps": lambda: steps_view(lm, result, layer, head),
+    }
+    draw.get(view, lambda: causal_view(lm, get_encoder(), result.text))()
+    mirror("attn_view", "attn_layer", "attn_head", "attn_stat")
 
 
 def heatmap_view(result: Analysis, layer: int, head: int, preset: str, causal: bool) -> None:
@@ -71,10 +110,15 @@ def grid_view(result: Analysis, layer: int, head: int, causal: bool) -> None:
         format_func={s: t(f"attention.stat_{s}") for s in attn.STATISTICS}.get,
     )
     st.caption(t("attention.stat_help"))
-    grid = attn.head_statistics(result.attentions, result.ids)[statistic]
     left, right = st.columns([1, 1])
     with left:
-        fig = figs.statistic_grid(grid, t(f"attention.stat_{statistic}"), (layer, head))
+        title = t(f"attention.stat_{statistic}")
+
+        def build():
+            grid = attn.head_statistics(result.attentions, result.ids)[statistic]
+            return figs.statistic_grid(grid, title, (layer, head))
+
+        fig = cached_figure("attn_grid", _key(result, statistic, layer, head), build)
         st.plotly_chart(localise(fig), key="attn_grid_chart", on_select=on_grid_select, selection_mode="points")
         st.caption(t("attention.grid_caption"))
     with right:
@@ -89,10 +133,12 @@ def layer_view(result: Analysis, layer: int, causal: bool) -> None:
     n = _view_tokens(result)
     heads = result.attentions.shape[1]
     titles = [t("attention.head") + f" {h}" for h in range(heads)]
-    st.plotly_chart(
-        localise(figs.small_multiples(result.attentions[layer, :, :n, :n], titles, masked=_mask(causal, n))),
-        key="attn_layer_fig",
+    fig = cached_figure(
+        "attn_layer",
+        _key(result, layer, causal),
+        lambda: figs.small_multiples(result.attentions[layer, :, :n, :n], titles, masked=_mask(causal, n)),
     )
+    st.plotly_chart(localise(fig), key="attn_layer_fig")
     st.caption(t("attention.layer_caption", heads=heads, layer=layer))
 
 
@@ -107,9 +153,14 @@ def head_view(result: Analysis, layer: int, head: int) -> None:
     if st.session_state.get("attn_hv_query") not in names:
         st.session_state["attn_hv_query"] = None
     query = right.selectbox(t("attention.head_view_query"), list(names), key="attn_hv_query", format_func=names.get)
-    lines = attn.head_view_lines(result.attentions[layer, :, :n, :n], chosen, query=query)
     head_names = {h: t("attention.head") + f" {h}" for h in heads}
-    st.plotly_chart(localise(figs.head_view(lines, result.tokens[:n], head_names)), key="attn_head_view")
+
+    def build():
+        lines = attn.head_view_lines(result.attentions[layer, :, :n, :n], chosen, query=query)
+        return figs.head_view(lines, result.tokens[:n], head_names)
+
+    fig = cached_figure("attn_head_view", _key(result, layer, tuple(chosen), query), build)
+    st.plotly_chart(localise(fig), key="attn_head_view")
     st.caption(t("attention.head_view_caption"))
 
 
@@ -159,7 +210,7 @@ def _steps_intro(qk, steps, layer: int, head: int) -> None:
     )
 
 
-def _steps_vectors(result: Analysis, steps, position: int) -> None:
+def _steps_vectors(result: Analysis, steps, position: int, key: tuple) -> None:
     """Step 1: the query and the keys it is compared with, as coloured strips."""
     st.markdown(t("attention.steps_1"))
     shown = min(position + 1, MAX_VIEW_TOKENS - 1)
@@ -170,7 +221,8 @@ def _steps_vectors(result: Analysis, steps, position: int) -> None:
     row_labels = [f"q {position}: {visible(result.tokens[position])}"] + [
         f"k {j}: {visible(result.tokens[j])}" for j in range(first_key, position + 1)
     ]
-    st.plotly_chart(localise(figs.vector_strip(vectors, row_labels)), key="attn_vectors")
+    fig = cached_figure("attn_vectors", key, lambda: figs.vector_strip(vectors, row_labels))
+    st.plotly_chart(localise(fig), key="attn_vectors")
 
 
 def _steps_formula(result: Analysis, steps) -> None:
@@ -200,7 +252,11 @@ def _steps_check(result: Analysis, steps, layer: int, head: int, position: int) 
     model_row = result.attentions[layer, head, position]
     n = _view_tokens(result)
     labels = (t("attention.col_weight"), t("attention.col_model"))
-    bars = figs.step_bars(result.tokens[:n], steps.scaled[:n], steps.weights[:n], model_row[:n], position, labels)
+    bars = cached_figure(
+        "attn_bars",
+        _key(result, layer, head, position),
+        lambda: figs.step_bars(result.tokens[:n], steps.scaled[:n], steps.weights[:n], model_row[:n], position, labels),
+    )
     st.plotly_chart(localise(bars), key="attn_bars")
     st.caption(t("attention.steps_table"))
     st.dataframe(_steps_table(result, steps, model_row), hide_index=True, height=320)
@@ -221,7 +277,7 @@ def steps_view(lm: LoadedModel, result: Analysis, layer: int, head: int) -> None
     position = _query_position(result)
     steps = step_by_step(qk, layer, head, position)
     _steps_intro(qk, steps, layer, head)
-    _steps_vectors(result, steps, position)
+    _steps_vectors(result, steps, position, _key(result, layer, head, position))
     _steps_formula(result, steps)
     _steps_check(result, steps, layer, head, position)
 

@@ -27,6 +27,7 @@ from explain.embeddings.token_table import (
     query_vector,
     whole_word_tokens,
 )
+from ui.figure_cache import cached_figure
 from ui.models import PRECOMPUTE, get_encoder, get_model
 from ui.page import typed_text
 from ui.text import language, localise, num, t
@@ -116,13 +117,18 @@ def token_map_view() -> None:
     def draw(coords: np.ndarray, title: str, key: str = "emb_map_pca") -> None:
         args = (coords, tokens.words, title, query_row, [h.index for h in hits], [h.score for h in hits], titles)
         extra = dict(lang=language(), groups=coloured)
+        cache_key = (lm.name, lm.dtype_name, len(tokens.ids), method, dims, word, k, title, key)
+        main = cached_figure("emb_map", cache_key, lambda: figs.token_map(*args, **extra))
         with placeholder.container():
             if dims == 3 or not hits:
-                st.plotly_chart(localise(figs.token_map(*args, **extra)), key=key, width="stretch")
+                st.plotly_chart(localise(main), key=key, width="stretch")
                 return
             left, right = st.columns([3, 2])
-            left.plotly_chart(localise(figs.token_map(*args, **extra)), key=key, width="stretch")
-            zoomed = figs.token_map(*args[:2], t("embeddings.zoom_title"), *args[3:], zoom=True, **extra)
+            left.plotly_chart(localise(main), key=key, width="stretch")
+            zoom_title = t("embeddings.zoom_title")
+            zoomed = cached_figure(
+                "emb_map_zoom", cache_key, lambda: figs.token_map(*args[:2], zoom_title, *args[3:], zoom=True, **extra)
+            )
             right.plotly_chart(localise(zoomed), key=f"{key}_zoom", width="stretch")
 
     coords = _layout(lm, tokens, ProjectionParams(method=method, dims=dims), draw)
@@ -202,10 +208,13 @@ def similarity_view() -> None:
     encoder = get_encoder()
     with st.spinner(t("embeddings.embedding", n=len(items))):
         vectors = embed_texts(encoder, items)  # (N, 384)
-    matrix = cosine_matrix(vectors)
-    st.plotly_chart(
-        localise(figs.similarity_heatmap(items, matrix, t("embeddings.heatmap_title"), language())), key="emb_heat"
+    key = (encoder.name, encoder.dtype_name, tuple(items))
+    title = t("embeddings.heatmap_title")
+    heat = cached_figure(
+        "emb_heat", key, lambda: figs.similarity_heatmap(items, cosine_matrix(vectors), title, language())
     )
+    st.plotly_chart(localise(heat), key="emb_heat")
     st.caption(t("embeddings.heatmap_note"))
-    coords = pca(unit_rows(vectors), 2)
-    st.plotly_chart(localise(figs.labelled_map(coords, items, t("embeddings.sim_map_title"))), key="emb_sim_map")
+    title = t("embeddings.sim_map_title")
+    plane = cached_figure("emb_sim_map", key, lambda: figs.labelled_map(pca(unit_rows(vectors), 2), items, title))
+    st.plotly_chart(localise(plane), key="emb_sim_map")

@@ -20,6 +20,7 @@ from explain.embeddings.search import build_collection, builtin_collection, comm
 from explain.embeddings.sentences import embed_texts
 from explain.embeddings.token_table import query_vector
 from ui.embeddings import neighbour_table, token_set
+from ui.figure_cache import cached_figure
 from ui.models import get_encoder, get_model
 from ui.page import typed_text
 from ui.text import localise, num, t
@@ -49,7 +50,7 @@ def _own_passages() -> list[str]:
     return texts
 
 
-def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int) -> None:
+def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int, encoder_name: str) -> None:
     """The top-k table, whether the index agreed with exact search, and the collection on a map."""
     exact = [h.index for h in exact_search(collection.vectors, q, k)]
     st.dataframe(
@@ -63,15 +64,17 @@ def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int
     )
     agree = "embeddings.exact_agrees" if exact == [m.index for m in matches] else "embeddings.exact_differs"
     st.caption(t("embeddings.search_note", n=len(collection.items)) + " " + t(agree))
-    coords, qpoint = pca_with_extra(collection.vectors, q[None, :])
-    fig = figs.labelled_map(
-        coords,
-        collection.texts,
-        t("embeddings.search_map_title"),
-        highlight=[m.index for m in matches],
-        extra=(qpoint[0], query),
-        names=(t("embeddings.legend_texts"), t("embeddings.legend_topk"), t("embeddings.legend_your_query")),
-    )
+    title = t("embeddings.search_map_title")
+    names = (t("embeddings.legend_texts"), t("embeddings.legend_topk"), t("embeddings.legend_your_query"))
+
+    def build():
+        coords, qpoint = pca_with_extra(collection.vectors, q[None, :])
+        highlight = [m.index for m in matches]
+        return figs.labelled_map(
+            coords, collection.texts, title, highlight=highlight, extra=(qpoint[0], query), names=names
+        )
+
+    fig = cached_figure("emb_search_map", (encoder_name, tuple(collection.texts), query, k), build)
     st.plotly_chart(localise(fig), key="emb_search_map")
 
 
@@ -102,7 +105,7 @@ def search_view() -> None:
     with st.spinner(t("embeddings.indexing", n=len(texts))):
         collection = _collection(tuple(texts), encoder)
     q, matches = search(encoder, collection, query, k)
-    _search_results(collection, q, query, matches, k)
+    _search_results(collection, q, query, matches, k, encoder.name)
     st.markdown(t("embeddings.rag_note"))
 
 

@@ -16,14 +16,15 @@ import streamlit as st
 from explain.core.analysis import Analysis, softmax, top_ids
 from explain.core.display import code_span, literal, token_chips_html
 from explain.core.generation import Step, make_step, next_logits, step_rng, stream, text_deltas
-from explain.core.limits import MAX_AUTO_TOKENS
+from explain.core.limits import MAX_AUTO_TOKENS, MAX_TEMPERATURE, MAX_TOP_K
 from explain.core.loading import LoadedModel
 from explain.core.sampling import SamplingConfig, pick, reshape
 from explain.next_token import logit_lens, perplexity
 from explain.next_token.figures import distribution_figure, lens_figure, perplexity_bars, surprisal_colours
+from ui.figure_cache import cached_figure
 from ui.page import notice_truncated, typed_text
 from ui.text import language, localise, num, t
-from ui.urlstate import bind
+from ui.urlstate import bind, mirror
 
 SHOWN_BARS = 15  # bars in the distribution chart
 CANDIDATE_BUTTONS = 8  # clickable candidates in the generation tab
@@ -37,6 +38,27 @@ def _pct(p: float) -> str:
     return num(p, ".1%") if p >= 0.001 else num(p, ".2e")
 
 
+# --- sampling knobs ----------------------------------------------------------------------------------------------
+
+
+def sampling_knobs() -> SamplingConfig:
+    """Temperature, top-k, top-p and seed, bound to the URL; the config they make."""
+    bind("nt_temp", 1.0, float, low=0.0, high=MAX_TEMPERATURE)
+    bind("nt_topk", 0, int, low=0, high=MAX_TOP_K)
+    bind("nt_topp", 1.0, float, low=0.05, high=1.0)
+    bind("nt_seed", 0, int, low=0, high=2**31 - 1)
+    temp, topk, topp, seed = st.columns(4)
+    temp.slider(
+        t("next_token.temperature"), 0.0, MAX_TEMPERATURE, step=0.05, key="nt_temp", help=t("next_token.temp_help")
+    )
+    topk.slider(t("next_token.top_k"), 0, MAX_TOP_K, key="nt_topk", help=t("next_token.topk_help"))
+    topp.slider(t("next_token.top_p"), 0.05, 1.0, step=0.05, key="nt_topp", help=t("next_token.topp_help"))
+    seed.number_input(t("next_token.seed"), 0, 2**31 - 1, key="nt_seed", help=t("next_token.seed_help"))
+    mirror("nt_temp", "nt_topk", "nt_topp", "nt_seed")
+    state = st.session_state
+    return SamplingConfig(state.nt_temp, state.nt_topk, state.nt_topp, state.nt_seed)
+
+
 # --- distribution -----------------------------------------------------------------------------------------------
 
 
@@ -48,9 +70,11 @@ def render_distribution(lm: LoadedModel, analysis: Analysis, config: SamplingCon
     names = {k: t(f"next_token.legend_{k}") for k in ("model", "shaped", "dropped")}
     st.markdown(t("next_token.dist_explain"))
     left, right = st.columns([3, 1])
-    left.plotly_chart(
-        localise(distribution_figure(shaped, model_probs, labels, SHOWN_BARS, names, language())), key="nt_dist_chart"
+    key = (analysis.model, analysis.text, analysis.limit, config.temperature, config.top_k, config.top_p)
+    fig = cached_figure(
+        "nt_dist", key, lambda: distribution_figure(shaped, model_probs, labels, SHOWN_BARS, names, language())
     )
+    left.plotly_chart(localise(fig), key="nt_dist_chart")
     right.metric(t("next_token.nucleus_size"), num(int(shaped.kept.sum()), ","))
     right.metric(t("next_token.top_prob"), _pct(float(shaped.probs.max())))
     dropped = [labels[int(i)] for i in order if not shaped.kept[i]]
@@ -163,9 +187,12 @@ def render_lens(lm: LoadedModel, analysis: Analysis, config: SamplingConfig | No
         lm.results.put(key, grid)
     if analysis.n_tokens > len(grid.positions):
         st.caption(t("next_token.lens_cut", shown=len(grid.positions), total=analysis.n_tokens))
-    st.plotly_chart(
-        localise(lens_figure(grid, t("next_token.layer"), t("next_token.position"), language())), key="nt_lens_chart"
+    fig = cached_figure(
+        "nt_lens",
+        (lm.name, *key),
+        lambda: lens_figure(grid, t("next_token.layer"), t("next_token.position"), language()),
     )
+    st.plotly_chart(localise(fig), key="nt_lens_chart")
     first = next((i for i, row in enumerate(grid.top_ids[:, -1]) if row == grid.top_ids[-1, -1]), 0)
     st.markdown(
         t(

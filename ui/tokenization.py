@@ -18,9 +18,11 @@ from explain.tokenization import compare as tc
 from explain.tokenization.ids import coverage, decode_ids, parse_ids, utf8_rows
 from explain.tokenization.letter_count import ask_letter_count, random_letters
 from explain.tokenization.tax import messages, relative_to, tax_figure, token_table, unknown_counts
+from ui.figure_cache import cached_figure
 from ui.models import convert_with_progress, get_model
 from ui.page import file_upload
 from ui.text import localise, num, t
+from ui.urlstate import mirror
 
 UPLOAD_MB = 10  # files up to this size are accepted; only the first BPE_MAX_CORPUS_BYTES are used
 
@@ -57,6 +59,14 @@ def _tokens_table(pieces: list[tc.Piece]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def token_tab(text: str) -> None:
+    """The tokenizer picker (mirrored into the URL) and, for a non-empty text, its tokens."""
+    name = st.selectbox(t("tokenization.tokenizer"), tc.ALL_TOKENIZERS, key="tok_tokenizer", format_func=labels().get)
+    mirror("tok_tokenizer")
+    if text.strip():
+        token_view(text, name)
+
+
 def token_view(text: str, name: str) -> None:
     """Chips for one tokenizer, the counts, and a table with every id and its bytes."""
     pieces = _compare(text)[name]
@@ -79,10 +89,9 @@ def side_by_side(text: str) -> None:
     """Counts table and chart for every tokenizer, the disputed regions, and each one's chips."""
     results = _compare(text)
     st.dataframe(_counts_table(text, results), hide_index=True, width="stretch")
-    st.plotly_chart(
-        localise(tc.counts_figure({n: len(p) for n, p in results.items()}, labels(), t("tokenization.tax_axis"))),
-        key="tok_counts_fig",
-    )
+    counts = {n: len(p) for n, p in results.items()}
+    fig = cached_figure("tok_counts", text, lambda: tc.counts_figure(counts, labels(), t("tokenization.tax_axis")))
+    st.plotly_chart(localise(fig), key="tok_counts_fig")
     real = {n: results[n] for n in tc.REAL_TOKENIZERS}
     regions = tc.disagreement(text, real)
     st.markdown(t("tokenization.disagree_title", share=round(100 * tc.disputed_share(text, regions))))
@@ -158,12 +167,9 @@ def token_tax() -> None:
     table = _tax()
     relative = st.toggle(t("tokenization.tax_relative"), key="tok_tax_relative")
     shown = relative_to(table) if relative else table
-    st.plotly_chart(
-        localise(
-            tax_figure(shown, t("tokenization.tax_axis_relative" if relative else "tokenization.tax_axis"), labels())
-        ),
-        key="tok_tax_fig",
-    )
+    axis = t("tokenization.tax_axis_relative" if relative else "tokenization.tax_axis")
+    fig = cached_figure("tok_tax", relative, lambda: tax_figure(shown, axis, labels()))
+    st.plotly_chart(localise(fig), key="tok_tax_fig")
     frame = pd.DataFrame(shown).rename(columns=labels())
     frame[t("tokenization.tax_message")] = pd.Series(messages())
     st.dataframe(frame, width="stretch")

@@ -61,6 +61,7 @@ MAX_WORDS = 8  # words compared in the embeddings widget
 MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
 MAX_BATCH_TOKENS = 1024  # padded tokens of one batched analysis pass (texts x longest); bounds its attention memory
 MAX_QUEUE = 120  # requests waiting for one model at once; beyond this a page says "busy" instead of waiting
+MAX_CACHED_FIGURES = 256  # figure specs kept for every session (ui/figure_cache.py); ~0.3 MB each at most
 
 # Training
 TRAIN_MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
