@@ -14,7 +14,11 @@ VIEWS = {"map": views.token_map_view, "similarity": views.similarity_view, "sear
 header("embeddings")
 bind("emb_view", "map", choices=list(VIEWS))
 st.segmented_control(
-    t("embeddings.view"), list(VIEWS), key="emb_view", format_func=lambda v: t(f"embeddings.view_{v}"), required=True
+    t("embeddings.view"),
+    list(VIEWS),
+    key="emb_view",
+    format_func={v: t(f"embeddings.view_{v}") for v in VIEWS}.get,
+    required=True,
 )
 mirror("emb_view")
 

@@ -70,7 +70,7 @@ left.selectbox(
     [*PRESETS, "custom"],
     key="tok_preset",
     on_change=_on_preset,
-    format_func=lambda k: t(f"tokenization.preset_{k}"),
+    format_func={k: t(f"tokenization.preset_{k}") for k in [*PRESETS, "custom"]}.get,  # this run's language
 )
 left.button(t("tokenization.new_letters"), key="tok_new_letters", on_click=_new_letters)
 right.text_area(t("tokenization.input", limit=num(MAX_TEXT_CHARS, ",")), key="tok_text", height=110, on_change=_on_text)

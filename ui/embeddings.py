@@ -87,7 +87,10 @@ def _map_inputs() -> tuple[int, str, int, int]:
     c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 2, 2])
     n = c1.select_slider(t("embeddings.n_tokens"), MAP_SIZES, key="emb_n", help=t("embeddings.n_tokens_help"))
     method = c2.selectbox(
-        t("embeddings.method"), list(METHODS), key="emb_method", format_func=lambda m: t(f"embeddings.m_{m}")
+        t("embeddings.method"),
+        list(METHODS),
+        key="emb_method",
+        format_func={m: t(f"embeddings.m_{m}") for m in METHODS}.get,
     )
     dims = c3.radio(t("embeddings.dims"), [2, 3], key="emb_dims", horizontal=True, format_func=lambda d: f"{d}D")
     c4.text_input(t("embeddings.word"), key="emb_word", max_chars=MAX_QUERY_CHARS, help=t("embeddings.word_help"))
@@ -195,7 +198,7 @@ def similarity_view() -> None:
         names,
         key="emb_preset",
         on_change=_set_preset,
-        format_func=lambda p: t(f"embeddings.p_{p}"),
+        format_func={p: t(f"embeddings.p_{p}") for p in names}.get,
     )
     st.text_area(t("embeddings.items", n=MAX_ITEMS, c=MAX_ITEM_CHARS), key="emb_items", height=160)
     mirror("emb_preset", "emb_items")

@@ -88,7 +88,7 @@ def search_view() -> None:
         ["builtin", "own"],
         key="emb_source",
         horizontal=True,
-        format_func=lambda s: t(f"embeddings.src_{s}"),
+        format_func={s: t(f"embeddings.src_{s}") for s in ("builtin", "own")}.get,
     )
     texts = list(builtin_collection()) if st.session_state["emb_source"] == "builtin" else _own_passages()
     if not texts:

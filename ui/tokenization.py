@@ -24,6 +24,7 @@ from ui.page import file_upload
 from ui.text import localise, num, t
 from ui.urlstate import mirror
 
+BPE_SOURCES = ["builtin", "paste", "upload"]  # where the BPE trainer's text comes from
 UPLOAD_MB = 10  # files up to this size are accepted; only the first BPE_MAX_CORPUS_BYTES are used
 
 
@@ -189,17 +190,17 @@ def _bpe_corpus() -> tuple[str, bool]:
     """(training text, whether it was cut to the 1 MB bound) from the chosen source."""
     source = st.radio(
         t("tokenization.bpe_source"),
-        ["builtin", "paste", "upload"],
+        BPE_SOURCES,
         key="tok_bpe_source",
         horizontal=True,
-        format_func=lambda s: t(f"tokenization.bpe_source_{s}"),
+        format_func={s: t(f"tokenization.bpe_source_{s}") for s in BPE_SOURCES}.get,
     )
     if source == "builtin":
         name = st.selectbox(
             t("tokenization.bpe_corpus"),
             list(bpe.CORPORA),
             key="tok_bpe_corpus",
-            format_func=lambda n: t(f"tokenization.corpus_{n}"),
+            format_func={n: t(f"tokenization.corpus_{n}") for n in bpe.CORPORA}.get,
         )
         return bpe.load_corpus(name), False
     if source == "paste":
