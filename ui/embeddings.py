@@ -120,8 +120,10 @@ def token_map_view() -> None:
     def draw(coords: np.ndarray, title: str, key: str = "emb_map_pca") -> None:
         args = (coords, tokens.words, title, query_row, [h.index for h in hits], [h.score for h in hits], titles)
         extra = dict(lang=language(), groups=coloured)
-        cache_key = (lm.name, lm.dtype_name, len(tokens.ids), method, dims, word, k, title, key)
-        main = cached_figure("emb_map", cache_key, lambda: figs.token_map(*args, **extra))
+        cache_key = (lm.name, lm.dtype_name, len(tokens.ids), method, dims, title, key)  # the word and k: below
+        main = cached_figure("emb_map", cache_key, lambda: figs.token_map(*args[:3], names=titles, **extra))
+        main.add_traces(figs.query_traces(coords, tokens.words, query_row, *args[4:], lang=language()))  # cheap
+        cache_key += (word, k)
         with placeholder.container():
             if dims == 3 or not hits:
                 st.plotly_chart(localise(main), key=key, width="stretch")

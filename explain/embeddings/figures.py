@@ -89,6 +89,34 @@ def _group_traces(coords: np.ndarray, words: list[str], groups: list[tuple[str, 
     return traces
 
 
+def query_traces(
+    coords: np.ndarray,
+    words: list[str],
+    query: int | None,
+    neighbours: list[int],
+    scores: list[float],
+    names: tuple[str, str, str],
+    zoom: bool = False,
+    lang: str = "en",
+) -> list:
+    """The token map's top layer: the neighbours (blue, labelled with their cosine) and the query (a diamond).
+
+    Drawn last, so `token_map(..., query, neighbours)` equals the map without them plus these traces:
+    a page can keep the map of every token and redraw only this layer when the word or k changes.
+    """
+    traces = []
+    if neighbours:
+        labels = [f"{words[i]} {fmt_number(s, '.2f', lang)}" for i, s in zip(neighbours, scores)]
+        marker = dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white"))
+        traces.append(
+            _scatter(coords[np.asarray(neighbours)], mode="markers+text" if zoom else "markers", text=labels,
+                     textposition="top center", hoverinfo="text", marker=marker, name=names[2])
+        )  # fmt: skip
+    if query is not None:
+        traces.append(_query_trace(coords[query], words[query], words[query], names[1]))
+    return traces
+
+
 def token_map(
     coords: np.ndarray,
     words: list[str],
@@ -124,15 +152,7 @@ def token_map(
     fig = go.Figure([base])
     fig.update_traces(textfont=dict(color="#6b7785", size=10), textposition="top center")
     fig.add_traces(_group_traces(coords, words, groups))
-    if neighbours:
-        labels = [f"{words[i]} {fmt_number(s, '.2f', lang)}" for i, s in zip(neighbours, scores)]
-        marker = dict(size=9, color=NEIGHBOUR, line=dict(width=1, color="white"))
-        fig.add_trace(
-            _scatter(coords[np.asarray(neighbours)], mode=mode, text=labels, textposition="top center",
-                     hoverinfo="text", marker=marker, name=names[2])
-        )  # fmt: skip
-    if query is not None:
-        fig.add_trace(_query_trace(coords[query], words[query], words[query], names[1]))
+    fig.add_traces(query_traces(coords, words, query, neighbours, scores, names, zoom, lang))
     fig = _layout(fig, title, coords.shape[1])
     if frame:
         fig.update_xaxes(range=list(frame[:2]))

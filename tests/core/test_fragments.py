@@ -145,3 +145,15 @@ def test_each_use_gets_its_own_copy(cache):
     second = cache.cached_figure("test_copy", "k", _layer_figure)
     assert _json(second) == _json(_layer_figure()) != _json(first)
     assert second.layout.annotations[0].text == "head 0"
+
+
+def test_map_of_every_token_plus_the_query_layer_equals_the_whole_map():
+    """The embeddings page caches the map without the word and adds `query_traces`: the same figure as token_map's."""
+    rng = np.random.default_rng(2)
+    coords, words = rng.normal(size=(30, 2)), [f"w{i}" for i in range(30)]
+    names, groups = ("tokens", "query", "neighbours"), [("months", [1, 2, 3]), ("days", [7, 8])]
+    whole = emb_figs.token_map(coords, words, "map", 5, [6, 9], [0.91, 0.5], names, lang="it", groups=groups)
+    layered = emb_figs.token_map(coords, words, "map", names=names, lang="it", groups=groups)
+    layered.add_traces(emb_figs.query_traces(coords, words, 5, [6, 9], [0.91, 0.5], names, lang="it"))
+    assert _json(layered) == _json(whole)
+    assert [tr.name for tr in whole.data][-2:] == ["neighbours", "query"] and "0,91" in whole.data[-2].text[0]
