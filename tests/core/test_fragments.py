@@ -24,7 +24,11 @@ from tests.apptest import app_test
 
 
 def fragment_rerun(at, widget_key: str):
-    """Rerun only the fragment that drew `widget_key`, as the browser does after a change to that widget."""
+    """Rerun only the fragment that drew `widget_key`, as the browser does after a change to that widget.
+
+    Afterwards `at` holds only that fragment's elements (AppTest rebuilds its tree from one run's messages);
+    `at.run()` draws the whole page again.
+    """
     from streamlit.testing.v1 import local_script_runner
 
     state = at._session_state._state
