@@ -5,7 +5,6 @@ import time
 from types import SimpleNamespace
 
 import numpy as np
-import pytest
 import torch
 from transformers.cache_utils import DynamicCache
 
