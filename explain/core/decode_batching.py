@@ -8,7 +8,10 @@ a crowd is batched by the time it already spends waiting. The caches are padded 
 longest, the attention mask is 0 on the pads and each row gets its own position id, so rotary
 positions stay each session's own; afterwards every session gets its logits and a cache of its
 own, pads stripped, so its next step can join any other batch. Results match the unbatched step
-within the dtype's tolerance (tests/core/test_decode_batching.py). Leaves out prefill (a feed of
+within the dtype's tolerance (tests/core/test_decode_batching.py): greedy tokens are identical in
+float32; in bfloat16 the rounding differs with the batch, so a near tie can go the other way.
+Steps waiting for a leader's pass wait outside `Turns` (no "you are number N" for them; they
+are refused beyond the same `MAX_QUEUE`). Leaves out prefill (a feed of
 many tokens, or any cache that is not a plain `DynamicCache`): it runs alone, as before; and
 frontier/decode.py, which times one generation's steps alone on purpose.
 
@@ -48,6 +51,7 @@ def batchable(feed: list[int], past) -> bool:
     return (
         len(feed) == 1
         and type(past) is DynamicCache
+        and len(past.layers) > 0
         and all(type(layer) is DynamicLayer and layer.is_initialized for layer in past.layers)
         and past.layers[0].keys.shape[0] == 1
     )
