@@ -6,7 +6,8 @@ the right, runs the model once and hands each waiter its own slice. No timer: a 
 at once, and a crowd is batched by the time it already spends waiting. Right padding leaves a
 causal model's real positions untouched (pads come after them); an encoder is told to ignore
 them through the attention mask. Results match the unbatched pass within the dtype's tolerance
-(tests/core/test_batching.py). Leaves out generation (its KV caches differ per session).
+(tests/core/test_batching.py). Leaves out generation steps, which carry a KV cache per session
+(see `core/decode_batching.py`).
 
 Shapes (B texts, T_b tokens of text b, P padded length, L layers, H heads, D width, V vocabulary):
     input_ids      (B, P)        right-padded
