@@ -116,11 +116,9 @@ def forward_batch(lm, texts: list[list[int]]) -> list[Slice]:
         for b, row in enumerate(texts):
             n = len(row)
             logits = out.logits[b, :n].float() if lm.kind == "causal-lm" else None  # (T, V)
-            pieces.append(
-                Slice(
-                    np.stack([_np(a[b, :, :n, :n]) for a in out.attentions]),  # (L, H, T, T)
-                    np.stack([_np(h[b, :n]) for h in out.hidden_states]),  # (L + 1, T, D)
-                    logits,
-                )
-            )
+            # One stack per text, then one conversion: a conversion per layer and text held the
+            # interpreter lock for B x 61 small copies while the other sessions waited.
+            attentions = _np(torch.stack([a[b, :, :n, :n] for a in out.attentions]))  # (L, H, T, T)
+            hidden = _np(torch.stack([h[b, :n] for h in out.hidden_states]))  # (L + 1, T, D)
+            pieces.append(Slice(attentions, hidden, logits))
     return pieces
