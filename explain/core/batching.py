@@ -6,7 +6,8 @@ the right, runs the model once and hands each waiter its own slice. No timer: a 
 at once, and a crowd is batched by the time it already spends waiting. Right padding leaves a
 causal model's real positions untouched (pads come after them); an encoder is told to ignore
 them through the attention mask. Results match the unbatched pass within the dtype's tolerance
-(tests/core/test_batching.py). Leaves out generation (its KV caches differ per session).
+(tests/core/test_batching.py). Leaves out generation steps, which carry a KV cache per session
+(see `core/decode_batching.py`).
 
 Shapes (B texts, T_b tokens of text b, P padded length, L layers, H heads, D width, V vocabulary):
     input_ids      (B, P)        right-padded
@@ -115,11 +116,9 @@ def forward_batch(lm, texts: list[list[int]]) -> list[Slice]:
         for b, row in enumerate(texts):
             n = len(row)
             logits = out.logits[b, :n].float() if lm.kind == "causal-lm" else None  # (T, V)
-            pieces.append(
-                Slice(
-                    np.stack([_np(a[b, :, :n, :n]) for a in out.attentions]),  # (L, H, T, T)
-                    np.stack([_np(h[b, :n]) for h in out.hidden_states]),  # (L + 1, T, D)
-                    logits,
-                )
-            )
+            # One stack per text, then one conversion: a conversion per layer and text held the
+            # interpreter lock for B x 61 small copies while the other sessions waited.
+            attentions = _np(torch.stack([a[b, :, :n, :n] for a in out.attentions]))  # (L, H, T, T)
+            hidden = _np(torch.stack([h[b, :n] for h in out.hidden_states]))  # (L + 1, T, D)
+            pieces.append(Slice(attentions, hidden, logits))
     return pieces

@@ -5,7 +5,8 @@ Thirty students pressing the same button at the same moment ask for the same for
 to every caller that arrives with the same key while it runs. `Turns` is the queue in front of
 a model: it says how many are ahead (for a "busy, you are number N" message) and refuses a
 caller beyond `MAX_QUEUE` at once with a message, instead of letting it wait into a timeout.
-Leaves out batching distinct requests into one pass and the message's wording (see `ui/`).
+Leaves out batching distinct requests into one pass (`core/batching.py` for analyses,
+`core/decode_batching.py` for generation steps) and the message's wording (see `ui/`).
 """
 
 from __future__ import annotations

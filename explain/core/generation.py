@@ -4,7 +4,8 @@ Covers the loop every chat app runs: predict a distribution, pick a token (greed
 or sampled, see `core/sampling.py`), append it, repeat. The keys and values of tokens
 already seen are kept (the KV cache), so each new token costs one position of
 work instead of a pass over the whole text. Yields each token with its
-probability as soon as it exists (streaming), always within a bound. Leaves out
+probability as soon as it exists (streaming), always within a bound. Concurrent
+sessions' steps share forward passes (`core/decode_batching.py`). Leaves out
 beam search and speculative decoding.
 """
 
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import torch
 
 from explain.core.analysis import softmax
 from explain.core.limits import MAX_ANALYSIS_TOKENS, MAX_CONTEXT_TOKENS, MAX_NEW_TOKENS
@@ -42,11 +42,12 @@ def step_rng(seed: int | None, position: int) -> np.random.Generator:
 
 
 def _forward(lm: LoadedModel, feed: list[int], past) -> tuple[np.ndarray, object]:
-    """Logits for the position after `feed` (V,), and the updated KV cache."""
-    batch = torch.tensor([feed], device=lm.device)
-    with lm.turns.turn(), torch.inference_mode():
-        out = lm.model(input_ids=batch, past_key_values=past, use_cache=True)
-    return out.logits[0, -1].float().cpu().numpy(), out.past_key_values
+    """Logits for the position after `feed` (V,), and the updated KV cache (this session's own).
+
+    A decode step (one token after a cache) may share its pass with other sessions' steps
+    (`core/decode_batching.py`); a prefill runs alone.
+    """
+    return lm.decoder.step(feed, past)
 
 
 def next_logits(lm: LoadedModel, ids: list[int]) -> np.ndarray:

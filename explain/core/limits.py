@@ -60,6 +60,7 @@ MAX_STRIP_CHARS = 120  # the live strip's sentence (home page, tour step 1): its
 MAX_WORDS = 8  # words compared in the embeddings widget
 MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testing tool
 MAX_BATCH_TOKENS = 1024  # padded tokens of one batched analysis pass (texts x longest); bounds its attention memory
+MAX_DECODE_BATCH = 16  # generation steps of different sessions run in one padded pass (core/decode_batching.py)
 MAX_QUEUE = 120  # requests waiting for one model at once; beyond this a page says "busy" instead of waiting
 MAX_CACHED_FIGURES = 256  # figure specs kept for every session (ui/figure_cache.py); ~0.3 MB each at most
 

@@ -45,12 +45,15 @@ class LoadedModel:
     flights: SingleFlight = field(default_factory=SingleFlight)  # identical analyses in flight computed once
     turns: Turns = field(init=False)  # the queue in front of `lock`: place in line, bounded
     batcher: Any = field(init=False)  # core/batching.Batcher: concurrent analyses in one padded pass
+    decoder: Any = field(init=False)  # core/decode_batching.DecodeBatcher: concurrent generation steps in one pass
 
     def __post_init__(self) -> None:
         from explain.core.batching import Batcher
+        from explain.core.decode_batching import DecodeBatcher
 
         self.turns = Turns(self.lock)
         self.batcher = Batcher(self)
+        self.decoder = DecodeBatcher(self)
 
     @property
     def dtype_name(self) -> str:

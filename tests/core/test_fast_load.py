@@ -84,3 +84,22 @@ def test_a_fresh_copy_is_not_stamped_so_a_write_in_the_same_tick_is_still_hashed
     os.utime(folder / "model.safetensors")  # modified just now
     assert gguf_cache.is_complete_stamped(folder, source)
     assert not (folder / gguf_cache.VERIFIED).exists()
+
+
+def test_a_conversion_stamps_its_own_copy_so_the_next_start_does_not_hash_but_a_later_write_is_caught(
+    tmp_path, monkeypatch
+):
+    source = tmp_path / "model.gguf"
+    source.write_bytes(b"gguf" * 100)
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(bytes(range(256)) * 8)  # written just now, like a conversion
+    gguf_cache.write_manifest(folder, source)
+    gguf_cache.stamp_as_verified(folder)
+    hashed = []
+    real = gguf_cache.checksum
+    monkeypatch.setattr(gguf_cache, "checksum", lambda path: hashed.append(path.name) or real(path))
+    assert gguf_cache.is_complete_stamped(folder, source) and hashed == []  # the next process: stat only
+    weights = folder / "model.safetensors"
+    weights.write_bytes(b"\xff" * weights.stat().st_size)  # same size, new content, written now
+    assert not gguf_cache.is_complete_stamped(folder, source) and hashed == ["model.safetensors"]
