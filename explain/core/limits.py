@@ -62,7 +62,7 @@ MAX_SESSIONS = 100  # more than a classroom; beyond this, use a real load-testin
 MAX_BATCH_TOKENS = 1024  # padded tokens of one batched analysis pass (texts x longest); bounds its attention memory
 MAX_DECODE_BATCH = 16  # generation steps of different sessions run in one padded pass (core/decode_batching.py)
 MAX_QUEUE = 120  # requests waiting for one model at once; beyond this a page says "busy" instead of waiting
-MAX_CACHED_FIGURES = 128  # figure specs kept for every session (ui/figure_cache.py); the largest, a layer view of 64 tokens, pickles to 0.6 MB: at most ~80 MB
+MAX_CACHED_FIGURES = 128  # figure specs kept for all sessions (ui/figure_cache.py); largest 0.6 MB: under ~80 MB
 
 # Training
 TRAIN_MAX_STEPS = 20_000  # bound on one run's steps (the page and the CLI say it)
