@@ -128,7 +128,7 @@ def _swap_modules(twin: nn.Module) -> None:
 
 
 def _float_rest(twin: nn.Module) -> None:
-    """Float32 copies of the parameters and buffers still in low precision (norm gains), hooks cleared."""
+    """Float32 copies of the parameters and buffers still in low precision (norm gains); no hook copied."""
     for module in twin.modules():
         for table in (module._parameters, module._buffers):
             for key, value in table.items():
@@ -136,7 +136,8 @@ def _float_rest(twin: nn.Module) -> None:
                     copied = value.detach().float()
                     table[key] = nn.Parameter(copied, requires_grad=False) if table is module._parameters else copied
         for hooks in (module._forward_hooks, module._forward_pre_hooks, module._backward_hooks):
-            hooks.clear()
+            hooks.clear()  # transformers' own output-capturing hooks are installed again on the first pass:
+        module.__dict__.pop("_output_capturing_hooks_installed", None)  # they are what returns `attentions`
 
 
 def float32_twin(model: nn.Module) -> nn.Module:

@@ -12,7 +12,7 @@ from explain.anatomy.neurons import top_neurons
 from explain.anatomy.report import anatomy_report
 from explain.anatomy.stream import record_stream
 from explain.anatomy.upcast import UpcastEmbedding, UpcastLinear, float32_view, upcast_linear
-from explain.core.analysis import encode
+from explain.core.analysis import analyze, encode
 from explain.core.loading import LoadedModel, load_model
 
 EIFFEL = "The Eiffel Tower is located in the city of"
@@ -36,6 +36,8 @@ def _close(a: np.ndarray, b: np.ndarray, rel: float = 1e-4) -> bool:
 
 
 def test_the_view_shares_every_weight_and_leaves_the_model_alone(bf16, smollm):
+    analyze(bf16, EIFFEL)  # transformers installs its output-capturing hooks on the shared model
+    hooks = [len(m._forward_hooks) + len(m._forward_pre_hooks) for m in bf16.model.modules()]
     view = float32_view(bf16)
     assert float32_view(bf16) is view and float32_view(view) is view and float32_view(smollm) is smollm
     shared = {p.data_ptr() for p in bf16.model.parameters()}
@@ -46,7 +48,8 @@ def test_the_view_shares_every_weight_and_leaves_the_model_alone(bf16, smollm):
     assert view.dtype == view.model.dtype == torch.float32
     record_stream(view, EIFFEL)
     assert all(p.dtype == torch.bfloat16 for p in bf16.model.parameters())
-    assert not any(m._forward_hooks or m._forward_pre_hooks for m in bf16.model.modules())
+    assert [len(m._forward_hooks) + len(m._forward_pre_hooks) for m in bf16.model.modules()] == hooks
+    assert len(analyze(view, EIFFEL).attentions) == 30  # transformers' own output hooks work in the twin
 
 
 def test_stream_and_report_equal_the_float32_model(bf16, oracle):
