@@ -1,6 +1,7 @@
 """The float32 view of a bfloat16 model against its oracle: a float32 model holding the same bf16-rounded weights."""
 
 import copy
+import threading
 
 import numpy as np
 import pytest
@@ -73,6 +74,27 @@ def test_neurons_and_ablation_equal_the_float32_model(bf16, oracle):
     assert [n["index"] for n in mine] == [n["index"] for n in ref]
     assert [t["token"] for t in mine[0]["promotes"]] == [t["token"] for t in ref[0]["promotes"]]
     assert _close(next_probs(view, ids, mlps=[3]), next_probs(oracle, ids, mlps=[3]))
+
+
+def test_knockouts_on_the_view_never_reach_the_shared_model(bf16):
+    """The view's hooks (here: MLP 0 zeroed) run on its own modules while the shared model serves others."""
+    view, ids = float32_view(bf16), encode(bf16, PARIS)
+
+    def shared_logits() -> torch.Tensor:
+        with torch.inference_mode():
+            return bf16.model(input_ids=torch.tensor([ids])).logits[0, -1].float()
+
+    reference, knocked = shared_logits(), next_probs(view, ids, mlps=[0])
+    seen: list = []
+    worker = threading.Thread(target=lambda: seen.extend(next_probs(view, ids, mlps=[0]) for _ in range(3)))
+    worker.start()
+    outs = [shared_logits()]
+    while worker.is_alive():
+        outs.append(shared_logits())
+    worker.join()
+    assert len(seen) == 3 and all(np.allclose(p, knocked, atol=1e-7) for p in seen)
+    assert all(torch.allclose(o, reference, atol=1e-5) for o in outs)
+    assert not np.allclose(knocked, next_probs(view, ids), atol=1e-3)  # the knockout does change the prediction
 
 
 def test_integrated_gradients_equal_the_float32_model_and_keep_no_float32_weights(bf16, oracle):
