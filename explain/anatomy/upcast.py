@@ -27,8 +27,11 @@ generation and attention views run on it at the same time, not all under its loc
 copies of one decoder layer at a time made by hooks (the same forward memory, but autograd keeps
 each layer's copy until the backward pass: a whole float32 model during integrated gradients); a
 meta-device skeleton (the same twin, with the config and rotary tables rebuilt by hand).
-Cost: every pass upcasts the weights it uses again (measured in the chapter's report). Leaves out
-float32 models (returned as they are) and generation (the twin has no use for a KV cache).
+Measured in a child process after loading the shared bf16 model (2 cores shared, load ~2.9): a first
+anatomy report added 39 MB (a float32 copy: 563 MB), 32-step integrated gradients peaked 87 MB above
+that (the same as on the copy); the cost is time, every pass upcasting the weights it uses again:
+a first report 0.78 s instead of 0.53 s, integrated gradients 2.1 s either way, the head sweep 3.7 s
+instead of 3.4 s. Leaves out float32 models (returned as they are) and generation (no KV cache here).
 """
 
 from __future__ import annotations
