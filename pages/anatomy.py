@@ -6,6 +6,7 @@ from explain.anatomy.diagram import UnsupportedModel, model_shape
 from explain.anatomy.dla import UnknownToken, logits_at
 from explain.anatomy.report import anatomy_report
 from explain.anatomy.stream import record_stream
+from explain.anatomy.upcast import float32_view
 from explain.core.analysis import softmax
 from explain.core.display import literal, visible
 from explain.core.limits import MAX_ANATOMY_TOKENS, MAX_TARGET_CHARS, MAX_TEXT_CHARS
@@ -27,7 +28,7 @@ st.text_area(
     t("anatomy.text_label"), key="an_text", height=68, max_chars=MAX_TEXT_CHARS,
     help=t("anatomy.text_help", chars=MAX_TEXT_CHARS, limit=MAX_ANATOMY_TOKENS),
 )  # fmt: skip
-lm = get_model(dtype="float32")  # float32: the decomposition is checked to 1e-4
+lm = float32_view(get_model())  # float32 arithmetic on the shared weights: the decomposition is checked to 1e-4
 text = typed_text("an_text").text
 if not text.strip():
     st.warning(t("anatomy.empty"))

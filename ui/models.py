@@ -57,7 +57,8 @@ def selected_causal_lm() -> str:
 def get_model(name: str | None = None, dtype: str | None = None) -> LoadedModel:
     """The loaded model `name` (default: the sidebar's causal LM); stops the page with a message if unavailable.
 
-    `dtype` overrides the sidebar's precision (the anatomy pages ask for "float32"). "auto" is resolved
+    `dtype` overrides the sidebar's precision (the anatomy pages need none: they compute in float32 on this
+    copy's weights, `explain/anatomy/upcast.py`). "auto" is resolved
     before the cache is asked, so "auto" and the precision it stands for share one copy of the model.
     """
     name = name or selected_causal_lm()

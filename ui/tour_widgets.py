@@ -118,11 +118,12 @@ def anatomy_shares(text: str) -> None:
     """Under the attention step, on demand: each layer's share of the top next token's logit (the Anatomy page's)."""
     from explain.anatomy.figures import layer_shares
     from explain.anatomy.report import anatomy_report
+    from explain.anatomy.upcast import float32_view
     from ui.anatomy import chart
 
     if not st.toggle(t("tour.anatomy_more"), key="tw_anat_on"):
         return
-    report = anatomy_report(get_model(dtype="float32"), text)
+    report = anatomy_report(float32_view(get_model()), text)  # float32 arithmetic, no float32 copy
     labels = {"dla_attn": t("anatomy.dla_attn"), "dla_mlp": t("anatomy.dla_mlp"), "embedding": t("anatomy.embedding")}
     labels |= {"layer": t("anatomy.col_layer"), "logit": t("anatomy.logit")}
     rows = [{k: round(r[k], 3) for k in ("layer", "dla_attn", "dla_mlp")} for r in report["layers"]]

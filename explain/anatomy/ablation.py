@@ -111,7 +111,15 @@ def top5(lm: LoadedModel, probs: np.ndarray) -> list[dict]:
 
 
 def ablate(lm: LoadedModel, ids: list[int], target: int, head=None, mlp=None) -> dict:
-    """Before/after top-5 and the target's probability with head (layer, head) or MLP `mlp` switched off."""
+    """Before/after top-5 and the target's probability with head (layer, head) or MLP `mlp` switched off.
+
+    Kept per (tokens, target, part): the page's ablation tab asks again on every rerun.
+    """
+    key = ("anatomy_ablate", tuple(ids), target, None if head is None else tuple(head), mlp)
+    return lm.results.get_or_compute(key, lambda: _ablate(lm, ids, target, head, mlp))
+
+
+def _ablate(lm: LoadedModel, ids: list[int], target: int, head, mlp) -> dict:
     before = next_probs(lm, ids)[0]
     mask = head_mask(lm, [head]) if head is not None else None
     after = next_probs(lm, ids, mask, [mlp] if mlp is not None else [])[0]

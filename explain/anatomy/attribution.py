@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import torch
 
 from explain.anatomy.diagram import decoder_parts
+from explain.anatomy.upcast import mean_row
 from explain.core.limits import MAX_ATTRIBUTION_TOKENS
 
 Progress = Callable[[float], None]
@@ -83,7 +84,7 @@ def baseline(lm, ids: list[int], kind: str) -> torch.Tensor:
     table = decoder_parts(lm).embed.weight
     with torch.no_grad():
         if kind == "mean":
-            row = table.float().mean(0)
+            row = mean_row(table)
         elif kind == "zero":
             row = torch.zeros(table.shape[1])
         else:

@@ -100,11 +100,21 @@ def _model_logit(lm: LoadedModel, stream: Stream, position: int, token_id: int) 
 
 
 def logits_at(lm: LoadedModel, stream: Stream, position: int) -> np.ndarray:
-    """(V,) the model's scores for the token after `position`: its final norm and head on the hooked stream."""
+    """(V,) the model's scores for the token after `position`: its final norm and head on the hooked stream.
+
+    Kept per (tokens, position), read-only: a page rerun asks three times, and each asks the whole head.
+    """
+    key = ("anatomy_logits", tuple(stream.ids), position)
+    return lm.results.get_or_compute(key, lambda: _logits_at(lm, stream, position))
+
+
+def _logits_at(lm: LoadedModel, stream: Stream, position: int) -> np.ndarray:
     parts = decoder_parts(lm)
     x = torch.as_tensor(stream.final_pre[position], device=lm.device, dtype=lm.dtype)
     with lm.lock, torch.inference_mode():
-        return parts.head(parts.norm(x)).float().cpu().numpy()
+        logits = parts.head(parts.norm(x)).float().cpu().numpy()
+    logits.setflags(write=False)
+    return logits
 
 
 def top_token(lm: LoadedModel, stream: Stream, position: int) -> int:

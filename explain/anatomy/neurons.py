@@ -19,6 +19,7 @@ import torch
 
 from explain.anatomy.diagram import decoder_parts
 from explain.anatomy.report import check_index
+from explain.anatomy.upcast import upcast_linear
 from explain.core.limits import MAX_NEURON_TOKENS
 from explain.core.loading import LoadedModel
 
@@ -47,7 +48,7 @@ def _vocab_effects(lm: LoadedModel, layer: int, neurons: np.ndarray, signs: np.n
     with lm.lock, torch.inference_mode():
         w_down = parts.layers[layer].mlp.down_proj.weight[:, torch.as_tensor(neurons)].float()  # (D, k)
         directions = w_down * parts.norm.weight.float()[:, None] * torch.as_tensor(signs, dtype=torch.float32)
-        return (parts.head.weight.float() @ directions).T.cpu().numpy()  # (k, V)
+        return upcast_linear(directions.T, parts.head.weight, None).cpu().numpy()  # (k, V), no float32 head kept
 
 
 def top_neurons(lm: LoadedModel, ids: list[int], layer: int, position: int, k: int) -> list[dict]:

@@ -51,7 +51,11 @@ def resolve_target(lm: LoadedModel, stream: Stream, position: int, token: str | 
 
 
 def lens_row(lm: LoadedModel, text: str, position: int) -> list[dict]:
-    """The logit lens at `position`: per layer (after it), the top token and its probability."""
+    """The logit lens at `position`: per layer (after it), the top token and its probability (kept per text)."""
+    return lm.results.get_or_compute(("anatomy_lens", text, position), lambda: _lens_row(lm, text, position))
+
+
+def _lens_row(lm: LoadedModel, text: str, position: int) -> list[dict]:
     analysis = analyze(lm, text, limit=MAX_ANATOMY_TOKENS)
     grid = lens_grid(lm, analysis.hidden_states[:, : position + 1], analysis.tokens[: position + 1], max_positions=1)
     rows = range(1, len(grid.top_tokens))  # row 0 is the embedding; row n is after layer n - 1

@@ -4,6 +4,7 @@ from explain.anatomy.ablation import ablate
 from explain.anatomy.diagram import model_shape
 from explain.anatomy.dla import target_id
 from explain.anatomy.report import check_index
+from explain.anatomy.upcast import float32_view
 from explain.cli.common import CliError, add_json_flag, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
@@ -20,7 +21,7 @@ def _head(value: str) -> tuple[int, int]:
 
 def run(args) -> dict:
     text = text_argument(args.text)
-    lm = load_for_cli(args.model, args.device, args.dtype or "float32")
+    lm = float32_view(load_for_cli(args.model, args.device, args.dtype))  # the page's numbers: see anatomy/upcast.py
     shape = model_shape(lm)
     head = _head(args.head) if args.head else None
     if head:

@@ -1,6 +1,7 @@
 """`anatomy TEXT [--position P] [--target TOKEN]`: one forward pass, layer by layer, as on the anatomy page."""
 
 from explain.anatomy.report import anatomy_report
+from explain.anatomy.upcast import float32_view
 from explain.cli.common import add_json_flag, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
@@ -9,7 +10,7 @@ from explain.core.limits import MAX_ANATOMY_TOKENS
 
 def run(args) -> dict:
     text = text_argument(args.text)
-    lm = load_for_cli(args.model, args.device, args.dtype or "float32")
+    lm = float32_view(load_for_cli(args.model, args.device, args.dtype))  # the page's numbers: see anatomy/upcast.py
     return anatomy_report(lm, text, args.position, args.target)
 
 

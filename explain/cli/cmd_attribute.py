@@ -2,6 +2,7 @@
 
 from explain.anatomy.attribution import BASELINES, DEFAULT_BASELINE, DEFAULT_STEPS, METHODS, attribute
 from explain.anatomy.dla import target_id
+from explain.anatomy.upcast import float32_view
 from explain.cli.common import add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
@@ -11,7 +12,7 @@ from explain.core.limits import MAX_ATTRIBUTION_TOKENS, MAX_IG_STEPS
 
 def run(args) -> dict:
     text = text_argument(args.text)
-    lm = load_for_cli(args.model, args.device, args.dtype or "float32")
+    lm = float32_view(load_for_cli(args.model, args.device, args.dtype))  # the page's numbers: see anatomy/upcast.py
     target = target_id(lm, args.target)
     ids = encode(lm, text)
     result = attribute(lm, ids, target, args.method, steps=args.steps, base=args.baseline)

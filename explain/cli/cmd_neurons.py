@@ -3,6 +3,7 @@
 from explain.anatomy.neurons import top_neurons
 from explain.anatomy.report import resolve_position
 from explain.anatomy.stream import record_stream
+from explain.anatomy.upcast import float32_view
 from explain.cli.common import add_json_flag, bounded_int, text_argument
 from explain.cli.models_arg import add_model_args, load_for_cli
 from explain.core import registry
@@ -11,7 +12,7 @@ from explain.core.limits import MAX_NEURONS_TOP
 
 def run(args) -> dict:
     text = text_argument(args.text)
-    lm = load_for_cli(args.model, args.device, args.dtype or "float32")
+    lm = float32_view(load_for_cli(args.model, args.device, args.dtype))  # the page's numbers: see anatomy/upcast.py
     stream = record_stream(lm, text)
     position = resolve_position(stream, args.position)
     neurons = top_neurons(lm, stream.ids, args.layer, position, args.top)

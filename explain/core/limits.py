@@ -101,6 +101,7 @@ MAX_NEURON_TOKENS = 10  # tokens listed as promoted or suppressed per neuron
 MAX_ATTRIBUTION_TOKENS = 64  # tokens attributed (occlusion runs one pass per token)
 MAX_IG_STEPS = 256  # integrated-gradients steps (one forward and backward pass each)
 MAX_SWEEP_TOKENS = 64  # tokens of a text whose heads are ablated one by one (L x H passes)
+MAX_UPCAST_ELEMENTS = 4_194_304  # low-precision weights upcast to float32 at once in the anatomy's view (16 MB)
 
 # Live class (the class database)
 CLASS_CODE_LENGTH = 6  # characters of a join code (31-letter alphabet: about 887 million codes)

@@ -33,17 +33,17 @@ def test_every_stage_and_tab_renders(lang, smollm):
     assert not at.error
 
 
-def test_page_and_cli_agree(smollm):
+def test_page_and_cli_agree(page_lm):
     at = app_test(PAGE)
-    report = anatomy_report(smollm, translate("anatomy.default_text", "en"))
+    report = anatomy_report(page_lm, translate("anatomy.default_text", "en"))
     text = _markdown(at)
     assert f"{report['target']['logit']:,.3f}" in text and "`·Paris`" in text
     assert f"{report['dla_embedding']:,.3f}" in text
 
 
-def test_italian_numbers_and_a_bad_target(smollm):
+def test_italian_numbers_and_a_bad_target(page_lm):
     at = app_test(PAGE, lang="it")
-    report = anatomy_report(smollm, translate("anatomy.default_text", "it"))
+    report = anatomy_report(page_lm, translate("anatomy.default_text", "it"))
     assert f"{report['target']['logit']:.3f}".replace(".", ",") in _markdown(at)
     at.text_input(key="an_target").set_value(" Parisianly").run()
     assert not at.exception and at.warning
