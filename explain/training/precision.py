@@ -15,6 +15,15 @@ tokens): the 1 M preset 12,905 -> 19,928 tokens/s in float32 (1.54x) after 25 s 
 Compiling pays back after about 500 steps of the 1 M preset, so the CLI offers it (`train --compile`) and the
 page does not: the compiler holds the interpreter for those 25 s, which a class's
 sessions on the same server would feel.
+Attention for training (`train_attention`): on a CPU the Trainer switches the model to transformers' "eager"
+attention (matmul, softmax, matmul: the textbook formula) for its steps, because the CPU flash-attention kernel
+that "sdpa" picks is slow at these shapes (T = 128, head size 16 or 32), its backward above all: one bf16 step of
+the 5 M preset spent 14 % of its CPU time in it, ~200 ms a call. Measured on 2 cores (same batches, best step of
+6-8): 5 M under bf16 autocast 1,029 -> 493 ms a step (CPU time 1,566 -> 846 ms), 1 M under bf16 257 -> 145 ms;
+on one thread 5 M bf16 ~1,000 -> ~680 ms. Same model and maths: seeded losses agree with sdpa's to float rounding
+(tests/training/test_precision.py). The minimal reference loop (bench/reference_train.py) keeps the model's default
+"sdpa", what a plain PyTorch user gets, so the bench's ratio includes this choice. Not adopted, measured no faster
+here: AdamW `fused=True` or `foreach=True` and a foreach gradient clip (the optimiser is ~5 % of a step).
 Leaves out float16 (it needs loss scaling) and the training loop (see `training/trainer.py`).
 """
 
@@ -28,9 +37,10 @@ from explain.core.device import cpu_has_native_bf16
 
 PRECISIONS = ("auto", "fp32", "bf16")
 # "auto" uses bf16 on a CPU only from this many parameters: autocast re-casts every weight each step, which
-# small matrices never pay back. Measured (bench training section, 2 cores, load average 13-15, minimal loop,
-# bf16 over fp32 tokens/s): tiny 0.2 M 0.25x, small 1 M 0.81x, medium 5 M 1.34x.
-CPU_BF16_MIN_PARAMS = 3_000_000
+# small matrices never pay back. Measured with eager attention (2 cores, same batches, bf16 over fp32 speed):
+# tiny 0.2 M ~1.0x, small 1 M 1.6x, medium 5 M ~2x. (With sdpa attention, the minimal loop: 0.25x, 0.81x, 1.34x.)
+CPU_BF16_MIN_PARAMS = 500_000
+CPU_TRAIN_ATTENTION = "eager"  # attention of the Trainer's steps on a CPU (see the docstring); elsewhere the model's
 
 
 def resolve(device: str, precision: str = "auto", params: int | None = None) -> str:
@@ -48,6 +58,15 @@ def resolve(device: str, precision: str = "auto", params: int | None = None) -> 
         return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
     big = params is None or params >= CPU_BF16_MIN_PARAMS
     return "bf16" if device == "cpu" and cpu_has_native_bf16() and big else "fp32"
+
+
+def train_attention(device: str, current: str) -> str:
+    """The attention implementation for training steps on `device`, for a model that now uses `current`.
+
+    >>> train_attention("cpu", "sdpa"), train_attention("cuda", "sdpa")
+    ('eager', 'sdpa')
+    """
+    return CPU_TRAIN_ATTENTION if device == "cpu" else current
 
 
 def autocast(device: str, precision: str):

@@ -63,3 +63,20 @@ def test_compiled_steps_follow_the_eager_curve_and_train_the_same_parameters():
     np.testing.assert_allclose(compiled.state.train_losses, eager.state.train_losses, rtol=1e-4)  # same maths, fused
     for a, b in zip(compiled.model.parameters(), eager.model.parameters(), strict=True):
         torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-5)  # the eager model holds the trained weights
+
+
+@pytest.mark.parametrize("mode", ["fp32", "bf16"])
+def test_eager_training_attention_learns_what_sdpa_learns(mode, monkeypatch):
+    """The Trainer's CPU steps use eager attention (faster there); the sdpa steps it replaced are the oracle."""
+    ours, curve, evals, _ = _run(mode)
+    assert ours.model.config._attn_implementation == "eager"
+    monkeypatch.setattr(precision, "CPU_TRAIN_ATTENTION", "sdpa")
+    before, oracle, oracle_evals, _ = _run(mode)
+    assert before.model.config._attn_implementation == "sdpa"
+    if mode == "fp32":  # the same maths in another order: float32 rounding only
+        np.testing.assert_allclose(curve, oracle, rtol=1e-4)
+        assert evals[-1] == pytest.approx(oracle_evals[-1], rel=1e-4)
+    else:  # bf16 rounds q.k and the probabilities differently in each kernel: within bf16 noise
+        assert curve[0] == pytest.approx(oracle[0], abs=0.01)
+        assert np.abs(curve - oracle).mean() < 0.03
+        assert evals[-1] == pytest.approx(oracle_evals[-1], abs=0.03)
