@@ -40,7 +40,7 @@ PRECISIONS = ("auto", "fp32", "bf16")
 # small matrices never pay back. Measured with eager attention (2 cores, same batches, bf16 over fp32 speed):
 # tiny 0.2 M ~1.0x, small 1 M 1.6x, medium 5 M ~2x. (With sdpa attention, the minimal loop: 0.25x, 0.81x, 1.34x.)
 CPU_BF16_MIN_PARAMS = 500_000
-CPU_TRAIN_ATTENTION = "eager"  # attention of the Trainer's steps on a CPU (see the docstring); elsewhere the model's
+CPU_BF16_TRAIN_ATTENTION = "eager"  # attention of the Trainer's bf16 steps on a CPU (see the docstring)
 
 
 def resolve(device: str, precision: str = "auto", params: int | None = None) -> str:
@@ -60,13 +60,13 @@ def resolve(device: str, precision: str = "auto", params: int | None = None) -> 
     return "bf16" if device == "cpu" and cpu_has_native_bf16() and big else "fp32"
 
 
-def train_attention(device: str, current: str) -> str:
-    """The attention implementation for training steps on `device`, for a model that now uses `current`.
+def train_attention(device: str, precision: str, current: str) -> str:
+    """The attention implementation for training steps in `precision` on `device`, for a model now using `current`.
 
-    >>> train_attention("cpu", "sdpa"), train_attention("cuda", "sdpa")
+    >>> train_attention("cpu", "bf16", "sdpa"), train_attention("cpu", "fp32", "sdpa")
     ('eager', 'sdpa')
     """
-    return CPU_TRAIN_ATTENTION if device == "cpu" else current
+    return CPU_BF16_TRAIN_ATTENTION if device == "cpu" and precision == "bf16" else current
 
 
 def autocast(device: str, precision: str):

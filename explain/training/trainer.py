@@ -19,7 +19,7 @@ losses, bit for bit.
 Leaves out threads (see `core/jobs.py` and `training/work.py`), the data and its batches (see
 `training/data.py`), the records (see `training/records.py`), sampling and attention probes (see
 `training/probes.py`), corpora (see `training/corpora.py`), mixed precision (see `training/precision.py`:
-training steps run under bf16 autocast where the hardware has bf16 units, and on a CPU with eager attention;
+training steps run under bf16 autocast where the hardware has bf16 units, on a CPU then with eager attention;
 evaluation, samples and snapshots stay float32) and distributed training.
 """
 
@@ -127,7 +127,9 @@ class Trainer(Callbacks):
         params = sum(p.numel() for p in model.parameters())
         self.precision = mixed.resolve(self.device, config.precision, params)  # "bf16" or "fp32"
         self.model = model.to(self.device).train()
-        self.model.set_attn_implementation(mixed.train_attention(self.device, model.config._attn_implementation))
+        self.model.set_attn_implementation(
+            mixed.train_attention(self.device, self.precision, model.config._attn_implementation)
+        )
         # The training steps may run a compiled twin sharing these parameters; evaluation and samples stay eager.
         self.step_model = torch.compile(self.model) if config.compile else self.model
         self.block_size = model.config.max_position_embeddings

@@ -46,6 +46,11 @@ def test_precision_choice_is_resolved_and_checked():
     assert precision.resolve("cpu") == ("bf16" if precision.cpu_has_native_bf16() else "fp32")
     assert precision.resolve("cpu", "auto", params=200_000) == "fp32"  # too small to pay back autocast
     assert precision.resolve("cpu", "bf16", params=200_000) == "bf16"  # asked for: given
+    assert precision.resolve("cpu", "auto", params=1_000_000) == precision.resolve("cpu")  # the 1 M preset: bf16 too
+    assert precision.train_attention("cpu", "bf16", "sdpa") == "eager"  # CPU flash backward is slow in bf16
+    assert (
+        precision.train_attention("cpu", "fp32", "sdpa") == precision.train_attention("cuda", "bf16", "sdpa") == "sdpa"
+    )
     with pytest.raises(ValueError, match="auto, fp32, bf16"):
         precision.resolve("cpu", "fp16")
 
@@ -67,10 +72,12 @@ def test_compiled_steps_follow_the_eager_curve_and_train_the_same_parameters():
 
 @pytest.mark.parametrize("mode", ["fp32", "bf16"])
 def test_eager_training_attention_learns_what_sdpa_learns(mode, monkeypatch):
-    """The Trainer's CPU steps use eager attention (faster there); the sdpa steps it replaced are the oracle."""
+    """The Trainer's bf16 CPU steps use eager attention (faster there); the sdpa steps it replaced are the oracle."""
+    if mode == "fp32":  # fp32 steps keep sdpa; eager in float32 checks the maths where only rounding order differs
+        monkeypatch.setattr(precision, "train_attention", lambda device, mode, current: "eager")
     ours, curve, evals, _ = _run(mode)
     assert ours.model.config._attn_implementation == "eager"
-    monkeypatch.setattr(precision, "CPU_TRAIN_ATTENTION", "sdpa")
+    monkeypatch.setattr(precision, "train_attention", lambda device, mode, current: current)
     before, oracle, oracle_evals, _ = _run(mode)
     assert before.model.config._attn_implementation == "sdpa"
     if mode == "fp32":  # the same maths in another order: float32 rounding only
