@@ -69,6 +69,38 @@ def train_attention(device: str, precision: str, current: str) -> str:
     return CPU_BF16_TRAIN_ATTENTION if device == "cpu" and precision == "bf16" else current
 
 
+def _rotary_in_autocast_dtype(_module, _inputs, output):
+    """Forward hook on a rotary-embedding module: its (cos, sin) in autocast's dtype while autocast is on."""
+    if torch.is_autocast_enabled("cpu"):
+        dtype = torch.get_autocast_dtype("cpu")
+        return tuple(t.to(dtype) for t in output)
+    return None
+
+
+def bf16_rotary(model: torch.nn.Module) -> int:
+    """Make `model`'s rotary cos / sin (B, T, head size) bfloat16 under CPU autocast; returns modules hooked.
+
+    Without it they are float32 (the residual stream's dtype), so q and k, bf16 out of their projections,
+    are promoted to float32 by the rotation and cast back for the attention matmul, forward and backward.
+    Hooks each rotary module once, however often it is called.
+    """
+    hooked = 0
+    for name, module in model.named_modules():
+        if name.endswith("rotary_emb") and not getattr(module, "_explain_bf16_rotary", False):
+            module.register_forward_hook(_rotary_in_autocast_dtype)
+            module._explain_bf16_rotary = True
+            hooked += 1
+    return hooked
+
+
+def prepare(model: torch.nn.Module, device: str, precision: str) -> None:
+    """Set `model` up for fast training steps in `precision` on `device` (bf16 on a CPU: eager attention,
+    bf16 rotary): the same maths up to bf16 rounding; evaluation and samples, outside autocast, are untouched."""
+    model.set_attn_implementation(train_attention(device, precision, model.config._attn_implementation))
+    if device == "cpu" and precision == "bf16":
+        bf16_rotary(model)
+
+
 def autocast(device: str, precision: str):
     """The context for a forward pass: bf16 autocast on `device` for "bf16", nothing for "fp32"."""
     if precision == "bf16":

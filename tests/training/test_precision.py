@@ -71,13 +71,14 @@ def test_compiled_steps_follow_the_eager_curve_and_train_the_same_parameters():
 
 
 @pytest.mark.parametrize("mode", ["fp32", "bf16"])
-def test_eager_training_attention_learns_what_sdpa_learns(mode, monkeypatch):
-    """The Trainer's bf16 CPU steps use eager attention (faster there); the sdpa steps it replaced are the oracle."""
+def test_fast_bf16_steps_learn_what_the_previous_steps_learnt(mode, monkeypatch):
+    """The Trainer's bf16 CPU steps use eager attention and bf16 rotary (faster there); the oracle is the steps
+    they replaced (sdpa, float32 rotary)."""
     if mode == "fp32":  # fp32 steps keep sdpa; eager in float32 checks the maths where only rounding order differs
         monkeypatch.setattr(precision, "train_attention", lambda device, mode, current: "eager")
     ours, curve, evals, _ = _run(mode)
     assert ours.model.config._attn_implementation == "eager"
-    monkeypatch.setattr(precision, "train_attention", lambda device, mode, current: current)
+    monkeypatch.setattr(precision, "prepare", lambda model, device, mode: None)  # the steps before: sdpa, fp32 rotary
     before, oracle, oracle_evals, _ = _run(mode)
     assert before.model.config._attn_implementation == "sdpa"
     if mode == "fp32":  # the same maths in another order: float32 rounding only
@@ -87,3 +88,14 @@ def test_eager_training_attention_learns_what_sdpa_learns(mode, monkeypatch):
         assert curve[0] == pytest.approx(oracle[0], abs=0.01)
         assert np.abs(curve - oracle).mean() < 0.03
         assert evals[-1] == pytest.approx(oracle_evals[-1], abs=0.03)
+
+
+def test_bf16_rotary_only_under_autocast_and_hooked_once():
+    model = tiny_gpt.build_model(SMALL, vocab_size=40, seed=0)
+    assert precision.bf16_rotary(model) == 1 and precision.bf16_rotary(model) == 0
+    x, ids = torch.zeros(1, 8, SMALL.n_embd), torch.arange(8)[None]
+    cos, sin = model.model.rotary_emb(x, ids)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        cos16, sin16 = model.model.rotary_emb(x, ids)
+    assert cos.dtype == sin.dtype == torch.float32 and cos16.dtype == sin16.dtype == torch.bfloat16
+    torch.testing.assert_close(cos16.float(), cos, atol=4e-3, rtol=0)  # the same angles, rounded to bf16
