@@ -15,15 +15,22 @@ tokens): the 1 M preset 12,905 -> 19,928 tokens/s in float32 (1.54x) after 25 s 
 Compiling pays back after about 500 steps of the 1 M preset, so the CLI offers it (`train --compile`) and the
 page does not: the compiler holds the interpreter for those 25 s, which a class's
 sessions on the same server would feel.
-Attention for training (`train_attention`): on a CPU the Trainer switches the model to transformers' "eager"
-attention (matmul, softmax, matmul: the textbook formula) for its steps, because the CPU flash-attention kernel
-that "sdpa" picks is slow at these shapes (T = 128, head size 16 or 32), its backward above all: one bf16 step of
-the 5 M preset spent 14 % of its CPU time in it, ~200 ms a call. Measured on 2 cores (same batches, best step of
-6-8): 5 M under bf16 autocast 1,029 -> 493 ms a step (CPU time 1,566 -> 846 ms), 1 M under bf16 257 -> 145 ms;
-on one thread 5 M bf16 ~1,000 -> ~680 ms. Same model and maths: seeded losses agree with sdpa's to float rounding
-(tests/training/test_precision.py). The minimal reference loop (bench/reference_train.py) keeps the model's default
-"sdpa", what a plain PyTorch user gets, so the bench's ratio includes this choice. Not adopted, measured no faster
-here: AdamW `fused=True` or `foreach=True` and a foreach gradient clip (the optimiser is ~5 % of a step).
+Faster bf16 steps on a CPU (`prepare`, called by the Trainer): the time of a step was not in its matmuls.
+(1) Eager attention (`train_attention`: matmul, softmax, matmul, the textbook formula) instead of "sdpa", whose
+CPU flash kernel is slow in bf16 at these shapes (T = 128, head size 16 or 32), its backward above all: ~200 ms a
+call in a profiled 5 M step; attention alone, fwd + bwd, one thread, (32, 8, 128, 32): flash 93 ms, eager 29 ms.
+In float32 flash is as fast as eager, so fp32 steps keep the model's own. (2) The rotary cos / sin in bf16
+(`bf16_rotary`): float32 ones promote q and k to float32 and cast them back for every attention matmul.
+Both change rounding only: seeded losses follow the steps they replaced within bf16 noise (tests/training/
+test_precision.py). The minimal reference loop (bench/reference_train.py) keeps the model's default, "sdpa",
+and float32 rotary (what a plain PyTorch user gets), so the bench's ratios include these choices. Trainer.step,
+2 cores, same batches, median step (load 1.2-1.6): 1 M 200 ms fp32 (minimal loop) -> 128 ms (ours, bf16
+with both; the minimal bf16 loop 213 ms, with eager attention alone 136-141 ms); 5 M 693 ms fp32 (minimal) -> 351 ms
+(minimal bf16 530 ms). Bench training section (load 1.2-1.7): 1 M 1.49x the fp32 loop, 1.65x the bf16 one;
+5 M 1.93x and 1.52x (before: 0.85x / 1.00x and 1.12x / 0.87x). Measured and not adopted: AdamW `fused=True`
+or `foreach=True` and a foreach gradient clip (no faster: the optimiser is ~3 % of a step), the project's
+float32 attention (core/attention_fp32.py; 5 M bf16 step 1,928 ms of CPU against eager's 846), a bool-mask or
+bf16-mask attention (no faster than eager's additive mask).
 Leaves out float16 (it needs loss scaling) and the training loop (see `training/trainer.py`).
 """
 
@@ -37,8 +44,8 @@ from explain.core.device import cpu_has_native_bf16
 
 PRECISIONS = ("auto", "fp32", "bf16")
 # "auto" uses bf16 on a CPU only from this many parameters: autocast re-casts every weight each step, which
-# small matrices never pay back. Measured with eager attention (2 cores, same batches, bf16 over fp32 speed):
-# tiny 0.2 M ~1.0x, small 1 M 1.6x, medium 5 M ~2x. (With sdpa attention, the minimal loop: 0.25x, 0.81x, 1.34x.)
+# small matrices never pay back. Measured with `prepare`'s steps (same batches, bf16 over fp32 speed): tiny 0.2 M
+# ~1.0x (1 thread), small 1 M 1.5-1.6x, medium 5 M ~2x (2 cores). (With sdpa: 0.25x, 0.81x, 1.34x.)
 CPU_BF16_MIN_PARAMS = 500_000
 CPU_BF16_TRAIN_ATTENTION = "eager"  # attention of the Trainer's bf16 steps on a CPU (see the docstring)
 
