@@ -25,9 +25,10 @@ Both change rounding only: seeded losses follow the steps they replaced within b
 test_precision.py). The minimal reference loop (bench/reference_train.py) keeps the model's default, "sdpa",
 and float32 rotary (what a plain PyTorch user gets), so the bench's ratios include these choices. Trainer.step,
 2 cores, same batches, median step (load 1.2-1.6): 1 M 200 ms fp32 (minimal loop) -> 128 ms (ours, bf16
-with both; the minimal bf16 loop 213 ms, with eager attention alone 136-141 ms); 5 M 693 ms fp32 (minimal) -> 351 ms
-(minimal bf16 530 ms). Bench training section (load 1.2-1.7): 1 M 1.49x the fp32 loop, 1.65x the bf16 one;
-5 M 1.93x and 1.52x (before: 0.85x / 1.00x and 1.12x / 0.87x). Measured and not adopted: AdamW `fused=True`
+with both; the minimal bf16 loop 213 ms, with eager attention alone 136-141 ms); 5 M (load 1.4-1.8, best step)
+842-914 ms fp32 (minimal) -> 385-387 ms (minimal bf16 851-1,024 ms, eager alone 525-565 ms). Bench training
+section (load 1.2-1.7): 1 M 1.49x the fp32 loop, 1.65x the bf16 one; 5 M 1.93x and 1.52x (before, the same
+day: 0.85x / 1.00x and 1.12x / 0.87x). Measured and not adopted: AdamW `fused=True`
 or `foreach=True` and a foreach gradient clip (no faster: the optimiser is ~3 % of a step), the project's
 float32 attention (core/attention_fp32.py; 5 M bf16 step 1,928 ms of CPU against eager's 846), a bool-mask or
 bf16-mask attention (no faster than eager's additive mask).
