@@ -19,8 +19,8 @@ losses, bit for bit.
 Leaves out threads (see `core/jobs.py` and `training/work.py`), the data and its batches (see
 `training/data.py`), the records (see `training/records.py`), sampling and attention probes (see
 `training/probes.py`), corpora (see `training/corpora.py`), mixed precision (see `training/precision.py`:
-training steps run under bf16 autocast where the hardware has bf16 units; evaluation, samples and
-snapshots stay float32) and distributed training.
+training steps run under bf16 autocast where the hardware has bf16 units, on a CPU then with eager attention;
+evaluation, samples and snapshots stay float32) and distributed training.
 """
 
 from __future__ import annotations
@@ -127,6 +127,7 @@ class Trainer(Callbacks):
         params = sum(p.numel() for p in model.parameters())
         self.precision = mixed.resolve(self.device, config.precision, params)  # "bf16" or "fp32"
         self.model = model.to(self.device).train()
+        mixed.prepare(self.model, self.device, self.precision)  # eager attention, bf16 rotary for CPU bf16 steps
         # The training steps may run a compiled twin sharing these parameters; evaluation and samples stay eager.
         self.step_model = torch.compile(self.model) if config.compile else self.model
         self.block_size = model.config.max_position_embeddings

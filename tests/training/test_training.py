@@ -172,8 +172,9 @@ def test_saved_model_is_listed_and_loads_for_the_other_pages():
     from explain.core.analysis import analyze
     from explain.core.loading import load_model
 
-    trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=2))
-    trainer.run()
+    trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=2, precision="bf16"))
+    trainer.run()  # bf16 steps on a CPU train with eager attention (training/precision.py); the save is the same
+    assert trainer.model.config._attn_implementation == "eager"
     name = tiny_gpt.save_trained(trainer.model, trainer.data.tokenizer, "test-toy")
     assert name == "trained/test-toy" and name in registry.trained_model_names()
     lm = load_model(name, device="cpu", dtype="float32")
