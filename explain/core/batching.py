@@ -80,17 +80,23 @@ class Batcher:
 
     def _run_queued(self, mine: _Pending) -> None:
         batch = self._take(mine)
-        try:
-            for pending, piece in zip(batch, forward_batch(self.lm, [p.ids for p in batch]), strict=True):
-                pending.result = piece
-        except BaseException as exc:  # every waiter of this pass learns it failed
-            for pending in batch:
-                pending.error = exc
-            raise
-        finally:
-            self.passes, self.texts = self.passes + 1, self.texts + len(batch)
-            for pending in batch:
-                pending.done.set()
+        self.passes, self.texts = self.passes + 1, self.texts + len(batch)
+        settle(batch, lambda: forward_batch(self.lm, [p.ids for p in batch]))
+
+
+def settle(batch: list, compute) -> None:
+    """Run `compute()` (one result per waiter, in order) for a batch of waiters: each gets its `result`,
+    or every one gets the pass's `error`; all are released (`done`) either way. Shared by both batchers."""
+    try:
+        for waiter, result in zip(batch, compute(), strict=True):
+            waiter.result = result
+    except BaseException as exc:  # every waiter of this pass learns it failed
+        for waiter in batch:
+            waiter.error = exc
+        raise
+    finally:
+        for waiter in batch:
+            waiter.done.set()
 
 
 def _np(t: torch.Tensor) -> np.ndarray:

@@ -32,6 +32,7 @@ import numpy as np
 import torch
 from transformers.cache_utils import DynamicCache, DynamicLayer
 
+from explain.core.batching import settle
 from explain.core.flight import Busy
 from explain.core.limits import MAX_DECODE_BATCH
 
@@ -41,8 +42,7 @@ class _Step:
     token: int  # the new token fed
     past: DynamicCache  # that session's cache, batch of one
     done: threading.Event = field(default_factory=threading.Event)
-    logits: np.ndarray | None = None  # (V,) float32
-    cache: DynamicCache | None = None  # the session's own updated cache
+    result: tuple[np.ndarray, DynamicCache] | None = None  # (logits (V,) float32, the session's own updated cache)
     error: BaseException | None = None
 
 
@@ -87,7 +87,7 @@ class DecodeBatcher:
             self._lead(mine)
         if mine.error is not None:
             raise mine.error
-        return mine.logits, mine.cache
+        return mine.result
 
     def _wait_or_lead(self, mine: _Step) -> bool:
         """Wait while another step leads; True if `mine` is still unanswered and now leads."""
@@ -121,21 +121,11 @@ class DecodeBatcher:
         return batch
 
     def _run(self, batch: list[_Step]) -> None:
-        try:
-            if len(batch) == 1:
-                results = [_unpadded(self.lm, batch[0].token, batch[0].past)]
-            else:
-                results = forward_steps(self.lm, [(s.token, s.past) for s in batch])
-            for s, (logits, cache) in zip(batch, results, strict=True):
-                s.logits, s.cache = logits, cache
-        except BaseException as exc:  # every waiter of this pass learns it failed
-            for s in batch:
-                s.error = exc
-            raise
-        finally:
-            self.passes, self.steps = self.passes + 1, self.steps + len(batch)
-            for s in batch:
-                s.done.set()
+        self.passes, self.steps = self.passes + 1, self.steps + len(batch)
+        if len(batch) == 1:
+            settle(batch, lambda: [_unpadded(self.lm, batch[0].token, batch[0].past)])
+        else:
+            settle(batch, lambda: forward_steps(self.lm, [(s.token, s.past) for s in batch]))
 
 
 def _unpadded(lm, token: int, past: DynamicCache) -> tuple[np.ndarray, DynamicCache]:
