@@ -58,3 +58,44 @@ def test_a_jobs_own_passes_do_not_count_as_students():
     job = BackgroundJob(work()).start()
     job.join(10)
     assert job.view().status == "finished" and not priority.class_active()
+
+
+def test_a_lone_pass_uses_every_thread_and_a_crowd_leaves_a_core_to_the_other_sessions():
+    b = priority.budget()
+    seen = {}
+    turns = Turns(threading.RLock())
+    _reset()
+    with turns.turn():  # alone on a quiet server
+        seen["alone"] = torch.get_num_threads()
+    _reset(last=time.monotonic())  # another student's pass just finished
+    with turns.turn():
+        seen["just_after_another"] = torch.get_num_threads()
+    _reset()
+    inside, release = threading.Event(), threading.Event()
+
+    def other():
+        with turns.turn():
+            inside.set()
+            release.wait(10)
+
+    first = threading.Thread(target=other)
+    first.start()
+    inside.wait(10)
+    got = []
+
+    def waiter():
+        with turns.turn():
+            got.append(torch.get_num_threads())
+
+    second = threading.Thread(target=waiter)
+    second.start()
+    time.sleep(0.05)
+    release.set()
+    first.join(10), second.join(10)
+    _reset(last=time.monotonic() - priority.CROWD_WINDOW_S - 1)  # the last pass was a while ago
+    with turns.turn():
+        seen["later"] = torch.get_num_threads()
+    assert seen == {"alone": b.idle, "just_after_another": b.busy, "later": b.idle}
+    assert got == [b.busy]  # it arrived while another pass was in flight
+    torch.set_num_threads(b.idle)
+    _reset()
