@@ -93,7 +93,7 @@ class Turns:
 
         Counts as a student's pass for background jobs' thread budget (`core/priority.py`).
         """
-        priority.use_student_threads(priority.student_started())
+        priority.student_started()
         try:
             with self._held(on_wait):
                 yield

@@ -6,10 +6,8 @@ goes through a model's queue (`core/flight.Turns`), which calls `student_started
 `job_turn()` before each piece of work: while students were active in the last `IDLE_AFTER_S`
 seconds it runs on `budget().busy` torch threads (half the machine, at least one) and waits,
 up to `MAX_YIELD_S`, for passes already in flight to finish; when the class is idle it gets the
-whole machine back. A student's pass itself runs on `budget().busy` threads in a crowd (another
-pass in flight or within CROWD_WINDOW_S), on all of them alone. `torch.set_num_threads` is per thread
-(OpenMP), but a new thread starts from the last value set anywhere, so every pass and every job piece
-sets its own. Leaves out the queue itself and the jobs' work.
+whole machine back. `torch.set_num_threads` is per thread here (OpenMP), so the job's setting
+never touches the students' threads. Leaves out the queue itself and the jobs' work.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-CROWD_WINDOW_S = 5.0  # another student's pass this recent (or in flight) makes a crowd: passes use `busy` threads
 IDLE_AFTER_S = 20.0  # a class with no forward pass for this long is idle: jobs get every thread back
 MAX_YIELD_S = 0.25  # the longest a job's piece waits for students' passes in flight
 _state = {"in_flight": 0, "last": -1e9}
@@ -44,36 +41,12 @@ def budget(cores: int | None = None) -> Budget:
     return Budget(idle=max(1, cores), busy=max(1, cores // 2))
 
 
-def student_started() -> int | None:
-    """Count a student's pass; returns the torch threads it should use (`use_student_threads`), or None
-    in a background job's thread (its own budget, set by `job_turn`, stays)."""
-    b = budget()
+def student_started() -> None:
     if getattr(_job, "flag", False):
-        return None
+        return
     with _lock:
-        now = time.monotonic()
-        crowd = _state["in_flight"] > 0 or now - _state["last"] < CROWD_WINDOW_S
         _state["in_flight"] += 1
-        _state["last"] = now
-    return b.busy if crowd else b.idle
-
-
-def use_student_threads(threads: int | None) -> None:
-    """Run this thread's next passes on `threads` torch threads.
-
-    Why: in a crowd (a class clicking at once) the other sessions' scripts need a core for their own
-    Python (charts, Streamlit) while a pass runs, and a short sentence's pass is hardly faster on two
-    cores than on one. Measured, 30-session burst on tour step 6, 2 cores, p95 of each run: two threads
-    always 0.91, 0.99, 1.02, 1.15, 1.06 s; one thread in a crowd (CROWD_WINDOW_S = 5 s) 0.82, 1.03, 0.87,
-    0.86, 0.98, 0.88 s (a 0.5 s window: 0.82-1.27 s, no better than two threads). The cost: a lone
-    student's passes within 5 s of each other run on one thread (a 16-token analysis 47 -> 65 ms, 64 tokens
-    67 -> 95 ms); the first after a pause has both. Set on every pass: a new thread starts from the last
-    value any thread set, so nothing may be left to inheritance.
-    """
-    import torch
-
-    if threads is not None and torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
+        _state["last"] = time.monotonic()
 
 
 def student_finished() -> None:
