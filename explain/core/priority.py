@@ -6,8 +6,10 @@ goes through a model's queue (`core/flight.Turns`), which calls `student_started
 `job_turn()` before each piece of work: while students were active in the last `IDLE_AFTER_S`
 seconds it runs on `budget().busy` torch threads (half the machine, at least one) and waits,
 up to `MAX_YIELD_S`, for passes already in flight to finish; when the class is idle it gets the
-whole machine back. `torch.set_num_threads` is per thread here (OpenMP), so the job's setting
-never touches the students' threads. Leaves out the queue itself and the jobs' work.
+whole machine back. `torch.set_num_threads` sets the calling thread's OpenMP team, but a thread
+created later starts from the last value set anywhere: while a job runs on `busy` threads, new
+script threads start with that many too (measured harmless: a 30-session burst was no slower with
+students on one thread than on two). Leaves out the queue itself and the jobs' work.
 """
 
 from __future__ import annotations

@@ -12,9 +12,11 @@ only for models from CPU_BF16_MIN_PARAMS up (measured below that: slower than fl
 samples stay eager). Measured on 2 cores with the minimal loop (bench/reference_train.py, 30 steps of 32 x 128
 tokens): the 1 M preset 12,905 -> 19,928 tokens/s in float32 (1.54x) after 25 s of compiling; the 5 M preset
 4,173 -> 4,910 in float32 (1.18x) and 5,000 -> 5,395 under bf16 autocast (1.08x), after 24-30 s.
-Compiling pays back after about 500 steps of the 1 M preset, so the CLI offers it (`train --compile`) and the
-page does not: the compiler holds the interpreter for those 25 s, which a class's
-sessions on the same server would feel.
+With the faster bf16 steps below, the bench (2026-11-30, load 1.0-1.6, inductor's cache warm: 5-6 s to compile
+and take the first steps) gave 25,927 tokens/s compiled against 15,956 eager for the 1 M preset and 8,941 against
+6,933 for the 5 M one (1.93x the minimal fp32 loop both). Compiling pays back after about 500 steps of the 1 M
+preset when the cache is cold (~25 s), so the CLI offers it (`train --compile`) and the page does not: the
+compiler holds the interpreter for those 25 s, which a class's sessions on the same server would feel.
 Faster bf16 steps on a CPU (`prepare`, called by the Trainer): the time of a step was not in its matmuls.
 (1) Eager attention (`train_attention`: matmul, softmax, matmul, the textbook formula) instead of "sdpa", whose
 CPU flash kernel is slow in bf16 at these shapes (T = 128, head size 16 or 32), its backward above all: ~200 ms a
