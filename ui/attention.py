@@ -49,8 +49,8 @@ def _mask(causal: bool, n: int):
 
 
 def _key(result: Analysis, *view) -> tuple:
-    """The figure cache's key: the analysed text (model, text, bound) plus the view's own values."""
-    return (result.model, result.text, result.limit, *view)
+    """The figure cache's key: the analysed text (model, precision, text, bound) plus the view's own values."""
+    return (result.model, result.dtype, result.text, result.limit, *view)
 
 
 @st.fragment

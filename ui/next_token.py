@@ -70,7 +70,8 @@ def render_distribution(lm: LoadedModel, analysis: Analysis, config: SamplingCon
     names = {k: t(f"next_token.legend_{k}") for k in ("model", "shaped", "dropped")}
     st.markdown(t("next_token.dist_explain"))
     left, right = st.columns([3, 1])
-    key = (analysis.model, analysis.text, analysis.limit, config.temperature, config.top_k, config.top_p)
+    key = (analysis.model, analysis.dtype, analysis.text, analysis.limit)
+    key += (config.temperature, config.top_k, config.top_p)
     fig = cached_figure(
         "nt_dist", key, lambda: distribution_figure(shaped, model_probs, labels, SHOWN_BARS, names, language())
     )
@@ -189,7 +190,7 @@ def render_lens(lm: LoadedModel, analysis: Analysis, config: SamplingConfig | No
         st.caption(t("next_token.lens_cut", shown=len(grid.positions), total=analysis.n_tokens))
     fig = cached_figure(
         "nt_lens",
-        (lm.name, *key),
+        (lm.name, lm.dtype_name, *key),
         lambda: lens_figure(grid, t("next_token.layer"), t("next_token.position"), language()),
     )
     st.plotly_chart(localise(fig), key="nt_lens_chart")

@@ -38,6 +38,7 @@ class Analysis:
     total_tokens: int  # tokens in the whole text before cutting
     limit: int  # the token bound that applied
     seconds: float  # wall time of the forward pass
+    dtype: str  # the precision it ran in ("bfloat16", "float32"): figures cached per text must key on it too
 
     @property
     def n_tokens(self) -> int:
@@ -88,6 +89,7 @@ def _analyze(lm: LoadedModel, cleaned: str, limit: int, key: tuple) -> Analysis:
         len(all_ids),
         limit,
         seconds,
+        lm.dtype_name,
     )
     lm.results.put(key, result)
     return result

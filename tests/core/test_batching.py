@@ -34,8 +34,10 @@ def test_a_padded_batch_matches_each_text_alone_float32(which, request):
         np.testing.assert_allclose(together.attentions.sum(-1), 1.0, atol=1e-4)  # rows still sum to 1
 
 
-def test_a_padded_batch_matches_each_text_alone_in_bfloat16():
+def test_a_padded_batch_matches_each_text_alone_in_bfloat16(smollm):
+    from explain.core.analysis import analyze
     from explain.core.loading import load_model
+    from ui.attention import _key
 
     lm = load_model("smollm2-135m", device="cpu", dtype="bfloat16")
     ids = [encode(lm, text) for text in TEXTS]
@@ -45,6 +47,10 @@ def test_a_padded_batch_matches_each_text_alone_in_bfloat16():
         pa, pb = softmax(a), softmax(b)
         assert 0.5 * np.abs(pa - pb).sum() < 0.05  # the distributions a student sees: nearly the same
         assert set(np.argsort(-b)[:3]) <= set(np.argsort(-a)[:5])  # same leading candidates
+    # the same text in two precisions gives other numbers, so a figure cached for one must not serve the other
+    in_bf16, in_fp32 = analyze(lm, TEXTS[0]), analyze(smollm, TEXTS[0])
+    assert (in_bf16.dtype, in_fp32.dtype) == ("bfloat16", "float32")
+    assert _key(in_bf16, 0) != _key(in_fp32, 0)
 
 
 def test_concurrent_distinct_analyses_share_passes_and_match_sequential(smollm):
