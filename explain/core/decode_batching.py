@@ -59,9 +59,8 @@ def batchable(feed: list[int], past) -> bool:
 
 def forward_alone(lm, feed: list[int], past) -> tuple[np.ndarray, object]:
     """Logits for the position after `feed` (V,), and the updated cache: one unpadded pass, in its turn."""
-    with lm.turns.turn(), torch.inference_mode():
-        out = lm.model(input_ids=torch.tensor([feed], device=lm.device), past_key_values=past, use_cache=True)
-    return out.logits[0, -1].float().cpu().numpy(), out.past_key_values
+    with lm.turns.turn():
+        return _unpadded(lm, feed, past)
 
 
 class DecodeBatcher:
@@ -123,14 +122,15 @@ class DecodeBatcher:
     def _run(self, batch: list[_Step]) -> None:
         self.passes, self.steps = self.passes + 1, self.steps + len(batch)
         if len(batch) == 1:
-            settle(batch, lambda: [_unpadded(self.lm, batch[0].token, batch[0].past)])
+            settle(batch, lambda: [_unpadded(self.lm, [batch[0].token], batch[0].past)])
         else:
             settle(batch, lambda: forward_steps(self.lm, [(s.token, s.past) for s in batch]))
 
 
-def _unpadded(lm, token: int, past: DynamicCache) -> tuple[np.ndarray, DynamicCache]:
+def _unpadded(lm, feed: list[int], past) -> tuple[np.ndarray, object]:
+    """One session's pass over `feed` after its own cache (the caller holds the model's turn)."""
     with torch.inference_mode():
-        out = lm.model(input_ids=torch.tensor([[token]], device=lm.device), past_key_values=past, use_cache=True)
+        out = lm.model(input_ids=torch.tensor([feed], device=lm.device), past_key_values=past, use_cache=True)
     return out.logits[0, -1].float().cpu().numpy(), out.past_key_values
 
 
