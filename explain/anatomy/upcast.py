@@ -40,6 +40,7 @@ import copy
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -74,26 +75,31 @@ def _rows(weight: torch.Tensor) -> int:
     return max(1, MAX_UPCAST_ELEMENTS // weight.shape[1])
 
 
+def _float32_pieces(weight: torch.Tensor) -> Iterator[tuple[slice, torch.Tensor]]:
+    """(rows, those rows of `weight` in float32) a piece at a time; each piece is valid until the next."""
+    step = _rows(weight)
+    for start in range(0, weight.shape[0], step):
+        rows = slice(start, start + step)
+        yield rows, _float32(weight[rows])
+
+
 @torch.no_grad()
 def upcast_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
     """x (..., in) float32 @ weight (out, in).float().T (+ bias): (..., out), upcasting a piece of rows at a time.
 
     Not differentiable by itself (the scratch buffer is overwritten): `UpcastLinear` gives the gradient.
     """
-    step = _rows(weight)
-    if weight.shape[0] <= step:
+    if weight.shape[0] <= _rows(weight):
         return F.linear(x, _float32(weight), None if bias is None else bias.float())
     out = x.new_empty(*x.shape[:-1], weight.shape[0])
-    for start in range(0, weight.shape[0], step):
-        piece = slice(start, start + step)
-        out[..., piece] = F.linear(x, _float32(weight[piece]), None if bias is None else bias[piece].float())
+    for rows, piece in _float32_pieces(weight):
+        out[..., rows] = F.linear(x, piece, None if bias is None else bias[rows].float())
     return out
 
 
 def mean_row(table: torch.Tensor) -> torch.Tensor:
     """(D,) the float32 mean of the rows of `table` (V, D), upcasting a piece of rows at a time."""
-    step = _rows(table)
-    total = sum(_float32(table[start : start + step]).sum(0) for start in range(0, table.shape[0], step))
+    total = sum(piece.sum(0) for _, piece in _float32_pieces(table))
     return total / table.shape[0]
 
 
@@ -108,11 +114,9 @@ class _Upcast(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):  # (..., out) -> (..., in); the weights never need a gradient
         (weight,) = ctx.saved_tensors
-        step = _rows(weight)
         total = None
-        for start in range(0, weight.shape[0], step):
-            piece = slice(start, start + step)
-            part = grad[..., piece] @ _float32(weight[piece])
+        for rows, piece in _float32_pieces(weight):
+            part = grad[..., rows] @ piece
             total = part if total is None else total + part
         return total, None, None
 
