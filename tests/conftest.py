@@ -48,6 +48,14 @@ def smollm():
 
 
 @pytest.fixture(scope="session")
+def smollm_bf16():
+    """SmolLM2-135M in bfloat16 on the CPU, as "auto" runs it where the CPU has bf16 units (loaded once)."""
+    from explain.core.loading import load_model
+
+    return load_model("smollm2-135m", device="cpu", dtype="bfloat16")
+
+
+@pytest.fixture(scope="session")
 def minilm():
     from explain.core.loading import load_model
 

@@ -14,47 +14,44 @@ from explain.anatomy.report import anatomy_report
 from explain.anatomy.stream import record_stream
 from explain.anatomy.upcast import UpcastEmbedding, UpcastLinear, float32_view, upcast_linear
 from explain.core.analysis import analyze, encode
-from explain.core.loading import LoadedModel, load_model
+from explain.core.loading import LoadedModel
 
 EIFFEL = "The Eiffel Tower is located in the city of"
 PARIS = "The capital of France is"
 
 
 @pytest.fixture(scope="module")
-def bf16():
-    return load_model("smollm2-135m", device="cpu", dtype="bfloat16")
-
-
-@pytest.fixture(scope="module")
-def oracle(bf16):
+def oracle(smollm_bf16):
     """A float32 copy of the bf16 model: the model the view must equal (every weight upcast, exactly)."""
-    model = copy.deepcopy(bf16.model).float()
-    return LoadedModel(bf16.name, bf16.kind, model, bf16.tokenizer, "cpu", torch.float32, 0.0, "oracle")
+    model = copy.deepcopy(smollm_bf16.model).float()
+    return LoadedModel(
+        smollm_bf16.name, smollm_bf16.kind, model, smollm_bf16.tokenizer, "cpu", torch.float32, 0.0, "oracle"
+    )
 
 
 def _close(a: np.ndarray, b: np.ndarray, rel: float = 1e-4) -> bool:
     return float(np.abs(a - b).max()) <= rel * float(np.abs(b).max())
 
 
-def test_the_view_shares_every_weight_and_leaves_the_model_alone(bf16, smollm):
-    analyze(bf16, EIFFEL)  # transformers installs its output-capturing hooks on the shared model
-    hooks = [len(m._forward_hooks) + len(m._forward_pre_hooks) for m in bf16.model.modules()]
-    view = float32_view(bf16)
-    assert float32_view(bf16) is view and float32_view(view) is view and float32_view(smollm) is smollm
-    shared = {p.data_ptr() for p in bf16.model.parameters()}
+def test_the_view_shares_every_weight_and_leaves_the_model_alone(smollm_bf16, smollm):
+    analyze(smollm_bf16, EIFFEL)  # transformers installs its output-capturing hooks on the shared model
+    hooks = [len(m._forward_hooks) + len(m._forward_pre_hooks) for m in smollm_bf16.model.modules()]
+    view = float32_view(smollm_bf16)
+    assert float32_view(smollm_bf16) is view and float32_view(view) is view and float32_view(smollm) is smollm
+    shared = {p.data_ptr() for p in smollm_bf16.model.parameters()}
     swapped = [m for m in view.model.modules() if isinstance(m, UpcastLinear | UpcastEmbedding)]
     assert len(swapped) == 30 * 7 + 2 and all(m.weight.data_ptr() in shared for m in swapped)
     own = [*view.model.parameters(), *view.model.buffers()]
     assert sum(t.numel() * t.element_size() for t in own) < 200_000  # the norm gains and rotary tables only
     assert view.dtype == view.model.dtype == torch.float32
     record_stream(view, EIFFEL)
-    assert all(p.dtype == torch.bfloat16 for p in bf16.model.parameters())
-    assert [len(m._forward_hooks) + len(m._forward_pre_hooks) for m in bf16.model.modules()] == hooks
+    assert all(p.dtype == torch.bfloat16 for p in smollm_bf16.model.parameters())
+    assert [len(m._forward_hooks) + len(m._forward_pre_hooks) for m in smollm_bf16.model.modules()] == hooks
     assert len(analyze(view, EIFFEL).attentions) == 30  # transformers' own output hooks work in the twin
 
 
-def test_stream_and_report_equal_the_float32_model(bf16, oracle):
-    view = float32_view(bf16)
+def test_stream_and_report_equal_the_float32_model(smollm_bf16, oracle):
+    view = float32_view(smollm_bf16)
     mine, ref = record_stream(view, EIFFEL), record_stream(oracle, EIFFEL)
     for part in ("embedding", "attn", "mlp", "final_pre", "logits"):
         assert _close(getattr(mine, part), getattr(ref, part)), part
@@ -68,21 +65,21 @@ def test_stream_and_report_equal_the_float32_model(bf16, oracle):
     assert [r["lens_top"]["token"] for r in a["layers"]] == [r["lens_top"]["token"] for r in b["layers"]]
 
 
-def test_neurons_and_ablation_equal_the_float32_model(bf16, oracle):
-    view, ids = float32_view(bf16), encode(bf16, PARIS)
+def test_neurons_and_ablation_equal_the_float32_model(smollm_bf16, oracle):
+    view, ids = float32_view(smollm_bf16), encode(smollm_bf16, PARIS)
     mine, ref = top_neurons(view, ids, 7, 2, 3), top_neurons(oracle, ids, 7, 2, 3)
     assert [n["index"] for n in mine] == [n["index"] for n in ref]
     assert [t["token"] for t in mine[0]["promotes"]] == [t["token"] for t in ref[0]["promotes"]]
     assert _close(next_probs(view, ids, mlps=[3]), next_probs(oracle, ids, mlps=[3]))
 
 
-def test_knockouts_on_the_view_never_reach_the_shared_model(bf16):
+def test_knockouts_on_the_view_never_reach_the_shared_model(smollm_bf16):
     """The view's hooks (here: MLP 0 zeroed) run on its own modules while the shared model serves others."""
-    view, ids = float32_view(bf16), encode(bf16, PARIS)
+    view, ids = float32_view(smollm_bf16), encode(smollm_bf16, PARIS)
 
     def shared_logits() -> torch.Tensor:
         with torch.inference_mode():
-            return bf16.model(input_ids=torch.tensor([ids])).logits[0, -1].float()
+            return smollm_bf16.model(input_ids=torch.tensor([ids])).logits[0, -1].float()
 
     reference, knocked = shared_logits(), next_probs(view, ids, mlps=[0])
     seen: list = []
@@ -97,9 +94,9 @@ def test_knockouts_on_the_view_never_reach_the_shared_model(bf16):
     assert not np.allclose(knocked, next_probs(view, ids), atol=1e-3)  # the knockout does change the prediction
 
 
-def test_integrated_gradients_equal_the_float32_model_and_keep_no_float32_weights(bf16, oracle):
-    view, ids = float32_view(bf16), encode(bf16, PARIS)
-    target = bf16.tokenizer(" Paris", add_special_tokens=False)["input_ids"][0]
+def test_integrated_gradients_equal_the_float32_model_and_keep_no_float32_weights(smollm_bf16, oracle):
+    view, ids = float32_view(smollm_bf16), encode(smollm_bf16, PARIS)
+    target = smollm_bf16.tokenizer(" Paris", add_special_tokens=False)["input_ids"][0]
     mine, ref = (attribute(lm, ids, target, "integrated-gradients", steps=8) for lm in (view, oracle))
     assert mine.delta == pytest.approx(ref.delta, rel=1e-4, abs=1e-6)
     assert _close(np.array(mine.attributions), np.array(ref.attributions), rel=1e-3)

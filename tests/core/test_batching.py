@@ -34,12 +34,11 @@ def test_a_padded_batch_matches_each_text_alone_float32(which, request):
         np.testing.assert_allclose(together.attentions.sum(-1), 1.0, atol=1e-4)  # rows still sum to 1
 
 
-def test_a_padded_batch_matches_each_text_alone_in_bfloat16(smollm):
+def test_a_padded_batch_matches_each_text_alone_in_bfloat16(smollm, smollm_bf16):
     from explain.core.analysis import analyze
-    from explain.core.loading import load_model
     from ui.attention import _key
 
-    lm = load_model("smollm2-135m", device="cpu", dtype="bfloat16")
+    lm = smollm_bf16
     ids = [encode(lm, text) for text in TEXTS]
     for together, ids_b in zip(forward_batch(lm, ids), ids, strict=True):
         a, b = together.logits[-1].numpy(), _alone(lm, ids_b).logits[-1].numpy()  # (V,)

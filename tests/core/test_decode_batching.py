@@ -59,10 +59,8 @@ def test_a_padded_step_matches_each_step_alone_float32(smollm):
     assert len(set(storages)) == len(storages)
 
 
-def test_a_padded_step_matches_each_step_alone_in_bfloat16():
-    from explain.core.loading import load_model
-
-    lm = load_model("smollm2-135m", device="cpu", dtype="bfloat16")
+def test_a_padded_step_matches_each_step_alone_in_bfloat16(smollm_bf16):
+    lm = smollm_bf16
 
     def check(logits, alone_logits, cache, alone_cache):
         assert np.abs(logits - alone_logits).max() < 0.75  # a few bf16 steps at logits of ~10, after 30 layers

@@ -7,13 +7,11 @@ import os
 import time
 
 import numpy as np
-import pytest
 import torch
 
 from explain.attention.recompute import max_difference, record_queries_keys, step_by_step
 from explain.core import gguf_cache
 from explain.core.analysis import analyze
-from explain.core.loading import load_model
 
 SENTENCE = "The tallest tower in Paris was built in 1889, and it still draws millions of visitors."
 
@@ -33,17 +31,12 @@ def test_fast_path_logits_and_attention_equal_the_auto_classes_with_eager_attent
     assert smollm.model.lm_head.weight is smollm.model.model.embed_tokens.weight  # tied, as from_pretrained ties
 
 
-@pytest.fixture(scope="module")
-def bf16():
-    return load_model("smollm2-135m", device="cpu", dtype="bfloat16")
-
-
-def test_attention_is_exact_float32_in_a_bfloat16_model(bf16):
-    assert bf16.model.model.embed_tokens.weight.dtype == torch.bfloat16
-    result = analyze(bf16, SENTENCE)
+def test_attention_is_exact_float32_in_a_bfloat16_model(smollm_bf16):
+    assert smollm_bf16.model.model.embed_tokens.weight.dtype == torch.bfloat16
+    result = analyze(smollm_bf16, SENTENCE)
     assert result.attentions.dtype == np.float32
     np.testing.assert_allclose(result.attentions.sum(axis=-1), 1.0, atol=1e-5)  # eager bf16 misses by ~1e-2
-    qk = record_queries_keys(bf16, SENTENCE)
+    qk = record_queries_keys(smollm_bf16, SENTENCE)
     worst = max(
         max_difference(step_by_step(qk, layer, head, pos), result.attentions[layer, head, pos])
         for layer in (0, 13, 29)
