@@ -21,7 +21,7 @@ import torch
 
 ATTENTION = "explain_float32"  # the name models are loaded with (`attn_implementation`)
 _REGISTERED = threading.Lock()
-_done: list[bool] = []
+_done: set[str] = set()  # names registered in this process
 
 
 def float32_attention(module, query, key, value, attention_mask, scaling: float, dropout: float = 0.0, **kwargs):
@@ -45,14 +45,18 @@ def float32_attention(module, query, key, value, attention_mask, scaling: float,
     return output, weights
 
 
-def register() -> str:
-    """Make `ATTENTION` known to transformers (once per process); returns the name."""
+def register(name: str = ATTENTION, function=None, mask=None) -> str:
+    """Make an attention function known to transformers under `name` (once per name and process); returns the name.
+
+    Default: this module's float32 attention with eager's float mask. Other modules register theirs here too
+    (`training/bf16_attention.py`), so there is one registration mechanism.
+    """
     with _REGISTERED:
-        if not _done:
+        if name not in _done:
             from transformers import AttentionInterface
             from transformers.masking_utils import AttentionMaskInterface, eager_mask
 
-            AttentionInterface.register(ATTENTION, float32_attention)
-            AttentionMaskInterface.register(ATTENTION, eager_mask)
-            _done.append(True)
-    return ATTENTION
+            AttentionInterface.register(name, function or float32_attention)
+            AttentionMaskInterface.register(name, mask or eager_mask)
+            _done.add(name)
+    return name

@@ -18,7 +18,8 @@ and take the first steps) gave 25,927 tokens/s compiled against 15,956 eager for
 preset when the cache is cold (~25 s), so the CLI offers it (`train --compile`) and the page does not: the
 compiler holds the interpreter for those 25 s, which a class's sessions on the same server would feel.
 Faster bf16 steps on a CPU (`prepare`, called by the Trainer): the time of a step was not in its matmuls.
-(1) Eager attention (`train_attention`: matmul, softmax, matmul, the textbook formula) instead of "sdpa", whose
+(1) Matmul-softmax-matmul attention (`train_attention`, the textbook formula; since 2026-11-30 the project's own
+`training/bf16_attention.py`, eager's with the scale and causal mask fused into the matmul) instead of "sdpa", whose
 CPU flash kernel is slow in bf16 at these shapes (T = 128, head size 16 or 32), its backward above all: ~200 ms a
 call in a profiled 5 M step; attention alone, fwd + bwd, one thread, (32, 8, 128, 32): flash 93 ms, eager 29 ms.
 In float32 flash is as fast as eager, so fp32 steps keep the model's own. (2) The rotary cos / sin in bf16
@@ -44,13 +45,14 @@ import contextlib
 import torch
 
 from explain.core.device import cpu_has_native_bf16
+from explain.training import bf16_attention
 
 PRECISIONS = ("auto", "fp32", "bf16")
 # "auto" uses bf16 on a CPU only from this many parameters: autocast re-casts every weight each step, which
 # small matrices never pay back. Measured with `prepare`'s steps (same batches, bf16 over fp32 speed): tiny 0.2 M
 # ~1.0x (1 thread), small 1 M 1.5-1.6x, medium 5 M ~2x (2 cores). (With sdpa: 0.25x, 0.81x, 1.34x.)
 CPU_BF16_MIN_PARAMS = 500_000
-CPU_BF16_TRAIN_ATTENTION = "eager"  # attention of the Trainer's bf16 steps on a CPU (see the docstring)
+CPU_BF16_TRAIN_ATTENTION = bf16_attention.ATTENTION  # attention of the Trainer's bf16 steps on a CPU (docstring)
 
 
 def resolve(device: str, precision: str = "auto", params: int | None = None) -> str:
@@ -74,7 +76,7 @@ def train_attention(device: str, precision: str, current: str) -> str:
     """The attention implementation for training steps in `precision` on `device`, for a model now using `current`.
 
     >>> train_attention("cpu", "bf16", "sdpa"), train_attention("cpu", "fp32", "sdpa")
-    ('eager', 'sdpa')
+    ('explain_bf16_train', 'sdpa')
     """
     return CPU_BF16_TRAIN_ATTENTION if device == "cpu" and precision == "bf16" else current
 
@@ -104,9 +106,13 @@ def bf16_rotary(model: torch.nn.Module) -> int:
 
 
 def prepare(model: torch.nn.Module, device: str, precision: str) -> None:
-    """Set `model` up for fast training steps in `precision` on `device` (bf16 on a CPU: eager attention,
-    bf16 rotary): the same maths up to bf16 rounding; evaluation and samples, outside autocast, are untouched."""
-    model.set_attn_implementation(train_attention(device, precision, model.config._attn_implementation))
+    """Set `model` up for fast training steps in `precision` on `device` (bf16 on a CPU: `bf16_attention`,
+    bf16 rotary): the same maths up to bf16 rounding; evaluation and samples (float32, outside autocast) keep
+    the same attention function, which is then eager's float32 formula."""
+    attention = train_attention(device, precision, model.config._attn_implementation)
+    if attention == bf16_attention.ATTENTION:
+        bf16_attention.register_bf16_train()
+    model.set_attn_implementation(attention)
     if device == "cpu" and precision == "bf16":
         bf16_rotary(model)
 

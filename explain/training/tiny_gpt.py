@@ -170,8 +170,12 @@ def save(model: Any, tokenizer: Any, folder: str | Path, meta: dict | None = Non
     """Write safetensors weights, config.json, the tokenizer and `meta` (JSON) into `folder`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    training_attention = model.config._attn_implementation  # a run saved midway keeps training with its own
     model.config._attn_implementation = "eager"  # what the other pages load it with
-    model.save_pretrained(folder, safe_serialization=True)
+    try:
+        model.save_pretrained(folder, safe_serialization=True)
+    finally:
+        model.config._attn_implementation = training_attention
     tokenizer.save_pretrained(folder)
     (folder / META_FILE).write_text(json.dumps(meta or {}, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder

@@ -127,7 +127,7 @@ class Trainer(Callbacks):
         params = sum(p.numel() for p in model.parameters())
         self.precision = mixed.resolve(self.device, config.precision, params)  # "bf16" or "fp32"
         self.model = model.to(self.device).train()
-        mixed.prepare(self.model, self.device, self.precision)  # eager attention, bf16 rotary for CPU bf16 steps
+        mixed.prepare(self.model, self.device, self.precision)  # bf16_attention, bf16 rotary for CPU bf16 steps
         # The training steps may run a compiled twin sharing these parameters; evaluation and samples stay eager.
         self.step_model = torch.compile(self.model) if config.compile else self.model
         self.block_size = model.config.max_position_embeddings

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from explain.training import corpora, precision, tiny_gpt
+from explain.training import bf16_attention, corpora, precision, tiny_gpt
 from explain.training.trainer import TrainConfig, trainer_for_text
 
 SMALL = tiny_gpt.preset("tiny", block_size=32)
@@ -47,7 +47,7 @@ def test_precision_choice_is_resolved_and_checked():
     assert precision.resolve("cpu", "auto", params=200_000) == "fp32"  # too small to pay back autocast
     assert precision.resolve("cpu", "bf16", params=200_000) == "bf16"  # asked for: given
     assert precision.resolve("cpu", "auto", params=1_000_000) == precision.resolve("cpu")  # the 1 M preset: bf16 too
-    assert precision.train_attention("cpu", "bf16", "sdpa") == "eager"  # CPU flash backward is slow in bf16
+    assert precision.train_attention("cpu", "bf16", "sdpa") == bf16_attention.ATTENTION  # CPU flash bwd slow in bf16
     assert (
         precision.train_attention("cpu", "fp32", "sdpa") == precision.train_attention("cuda", "bf16", "sdpa") == "sdpa"
     )
@@ -72,12 +72,12 @@ def test_compiled_steps_follow_the_eager_curve_and_train_the_same_parameters():
 
 @pytest.mark.parametrize("mode", ["fp32", "bf16"])
 def test_fast_bf16_steps_learn_what_the_previous_steps_learnt(mode, monkeypatch):
-    """The Trainer's bf16 CPU steps use eager attention and bf16 rotary (faster there); the oracle is the steps
-    they replaced (sdpa, float32 rotary)."""
-    if mode == "fp32":  # fp32 steps keep sdpa; eager in float32 checks the maths where only rounding order differs
-        monkeypatch.setattr(precision, "train_attention", lambda device, mode, current: "eager")
+    """The Trainer's bf16 CPU steps use the project's bf16 attention and bf16 rotary (faster there); the oracle is
+    the steps they replaced (sdpa, float32 rotary)."""
+    if mode == "fp32":  # fp32 steps keep sdpa; ours in float32 checks the maths where only rounding order differs
+        monkeypatch.setattr(precision, "train_attention", lambda device, mode, current: bf16_attention.ATTENTION)
     ours, curve, evals, _ = _run(mode)
-    assert ours.model.config._attn_implementation == "eager"
+    assert ours.model.config._attn_implementation == bf16_attention.ATTENTION
     monkeypatch.setattr(precision, "prepare", lambda model, device, mode: None)  # the steps before: sdpa, fp32 rotary
     before, oracle, oracle_evals, _ = _run(mode)
     assert before.model.config._attn_implementation == "sdpa"

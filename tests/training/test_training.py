@@ -5,6 +5,7 @@ Small configs and bounded steps on one CPU thread: the whole file runs in well u
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -173,9 +174,12 @@ def test_saved_model_is_listed_and_loads_for_the_other_pages():
     from explain.core.loading import load_model
 
     trainer = trainer_for_text(corpora.load_corpus("toy"), SMALL, quick_config(max_steps=2, precision="bf16"))
-    trainer.run()  # bf16 steps on a CPU train with eager attention (training/precision.py); the save is the same
-    assert trainer.model.config._attn_implementation == "eager"
+    trainer.run()  # bf16 steps on a CPU train with the project's bf16 attention (training/precision.py)
+    assert trainer.model.config._attn_implementation == "explain_bf16_train"
     name = tiny_gpt.save_trained(trainer.model, trainer.data.tokenizer, "test-toy")
+    assert trainer.model.config._attn_implementation == "explain_bf16_train"  # saving midway keeps the run's own
+    saved = json.loads((registry.trained_models_dir() / "test-toy" / "config.json").read_text())
+    assert "explain" not in json.dumps(saved)  # the file names no attention only this process knows
     assert name == "trained/test-toy" and name in registry.trained_model_names()
     lm = load_model(name, device="cpu", dtype="float32")
     result = analyze(lm, "the red cat")
