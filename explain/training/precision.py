@@ -31,7 +31,8 @@ and float32 rotary (what a plain PyTorch user gets), so the bench's ratios inclu
 with both; the minimal bf16 loop 213 ms, with eager attention alone 136-141 ms); 5 M (load 1.4-1.8, best step)
 842-914 ms fp32 (minimal) -> 385-387 ms (minimal bf16 851-1,024 ms, eager alone 525-565 ms). Bench training
 section (load 1.2-1.7): 1 M 1.49x the fp32 loop, 1.65x the bf16 one; 5 M 1.93x and 1.52x (before, the same
-day: 0.85x / 1.00x and 1.12x / 0.87x). Measured and not adopted: AdamW `fused=True`
+day: 0.85x / 1.00x and 1.12x / 0.87x); a quiet run the next morning gave 1.43x / 1.57x and 2.04x / 1.64x, then
+with `bf16_attention` 1.57x / 1.72x and 2.17x / 1.73x. Measured and not adopted: AdamW `fused=True`
 or `foreach=True` and a foreach gradient clip (no faster: the optimiser is ~3 % of a step), the project's
 float32 attention (core/attention_fp32.py; 5 M bf16 step 1,928 ms of CPU against eager's 846), a bool-mask or
 bf16-mask attention (no faster than eager's additive mask).
