@@ -27,13 +27,18 @@ from ui.text import localise, num, t
 from ui.urlstate import bind, mirror
 
 
+def _encoder_key(encoder: LoadedModel) -> tuple[str, str, str]:
+    """What the vectors depend on beside the texts: another encoder, device or precision gives other vectors."""
+    return encoder.name, encoder.device, encoder.dtype_name
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _collection(texts: tuple[str, ...], _encoder: LoadedModel):
+def _collection(texts: tuple[str, ...], encoder_key: tuple, _encoder: LoadedModel):
     return build_collection(_encoder, list(texts))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _word_vectors(words: tuple[str, ...], _encoder: LoadedModel) -> np.ndarray:
+def _word_vectors(words: tuple[str, ...], encoder_key: tuple, _encoder: LoadedModel) -> np.ndarray:
     return word_vectors(_encoder, list(words))
 
 
@@ -103,7 +108,7 @@ def search_view() -> None:
         return
     encoder = get_encoder()
     with st.spinner(t("embeddings.indexing", n=len(texts))):
-        collection = _collection(tuple(texts), encoder)
+        collection = _collection(tuple(texts), _encoder_key(encoder), encoder)
     q, matches = search(encoder, collection, query, k)
     _search_results(collection, q, query, matches, k, encoder.name)
     st.markdown(t("embeddings.rag_note"))
@@ -151,7 +156,7 @@ def analogy_view() -> None:
     encoder = get_encoder()
     common = common_words()
     with st.spinner(t("embeddings.embedding_words", n=len(common))):
-        common_vectors = _word_vectors(tuple(common), encoder)
+        common_vectors = _word_vectors(tuple(common), _encoder_key(encoder), encoder)
     typed = embed_texts(encoder, words)  # (W, 384)
     labels, cand = add_candidates(common, common_vectors, words, typed)
     sent_result = analogy(*typed[:3], cand, labels, (a, b, c), k=8, expected=x or None)

@@ -302,3 +302,17 @@ def test_page_bad_inputs():
     assert not at.exception and at.warning  # one distinct item: asks for two
     at = _page("en", emb_view="search", emb_source="own", emb_own="y" * 200_000, emb_query="<b>hi</b>")
     assert not at.exception and not at.error and len(at.dataframe) == 1
+
+
+def test_search_page_caches_vectors_per_encoder_and_precision(minilm):
+    """Switching the precision (or the encoder) must not reuse vectors another encoder computed."""
+    from ui import embeddings_search as page
+
+    texts = ("a cat sat", "stocks fell")
+    key = page._encoder_key(minilm)
+    assert key == (minilm.name, minilm.device, minilm.dtype_name)
+    first = page._collection(texts, key, minilm)
+    assert page._collection(texts, key, minilm) is first
+    other_precision = (minilm.name, minilm.device, "bfloat16" if minilm.dtype_name == "float32" else "float32")
+    assert page._collection(texts, other_precision, minilm) is not first
+    assert page._word_vectors(("cat",), key, minilm) is not page._word_vectors(("cat",), other_precision, minilm)
