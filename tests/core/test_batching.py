@@ -20,7 +20,7 @@ def _close(a: Slice, b: Slice, atol: float) -> None:
     np.testing.assert_allclose(a.attentions, b.attentions, atol=atol)
     np.testing.assert_allclose(a.hidden_states, b.hidden_states, atol=atol * 10, rtol=1e-3)
     if a.logits is not None:
-        np.testing.assert_allclose(a.logits.numpy(), b.logits.numpy(), atol=atol * 10, rtol=1e-3)
+        np.testing.assert_allclose(a.logits.float().numpy(), b.logits.float().numpy(), atol=atol * 10, rtol=1e-3)
 
 
 @pytest.mark.parametrize("which", ["smollm", "minilm"])
@@ -41,7 +41,7 @@ def test_a_padded_batch_matches_each_text_alone_in_bfloat16(smollm, smollm_bf16)
     lm = smollm_bf16
     ids = [encode(lm, text) for text in TEXTS]
     for together, ids_b in zip(forward_batch(lm, ids), ids, strict=True):
-        a, b = together.logits[-1].numpy(), _alone(lm, ids_b).logits[-1].numpy()  # (V,)
+        a, b = together.logits[-1].float().numpy(), _alone(lm, ids_b).logits[-1].float().numpy()  # (V,)
         assert np.abs(a - b).max() < 0.75  # a few bf16 steps at logits of ~10, after 30 layers of rounding
         pa, pb = softmax(a), softmax(b)
         assert 0.5 * np.abs(pa - pb).sum() < 0.05  # the distributions a student sees: nearly the same
@@ -70,5 +70,5 @@ def test_concurrent_distinct_analyses_share_passes_and_match_sequential(smollm):
     assert smollm.batcher.passes - passes < len(texts)  # fewer passes than texts: they were batched
     for text, result in zip(texts, out, strict=True):
         alone = _alone(smollm, encode(smollm, text))
-        np.testing.assert_allclose(result.next_logits, alone.logits[-1].numpy(), atol=1e-3)
+        np.testing.assert_allclose(result.next_logits, alone.logits[-1].float().numpy(), atol=1e-3)
         assert result.attentions.shape[-1] == len(result.ids)

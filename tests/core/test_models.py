@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from explain.core.analysis import analyze, softmax, top_candidates
 from explain.core.limits import MAX_ANALYSIS_TOKENS
@@ -55,6 +56,19 @@ def test_hidden_states_cover_embeddings_and_every_layer(smollm):
     assert result.hidden_states.shape == (31, result.n_tokens, 576)
     assert result.token_logprobs.shape == (result.n_tokens - 1,)
     assert (result.token_logprobs <= 0).all()
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_token_logprobs_by_blocks_equal_one_log_softmax(dtype):
+    from explain.core.analysis import LOGPROB_ROWS, token_logprobs_of
+
+    gen = torch.Generator().manual_seed(0)
+    tokens = 2 * LOGPROB_ROWS + 5  # two whole blocks and a part
+    logits = (4 * torch.randn(tokens, 300, generator=gen)).to(dtype)
+    ids = torch.randint(0, 300, (tokens,), generator=gen).tolist()
+    oracle = torch.log_softmax(logits.double(), dim=-1)[torch.arange(tokens - 1), ids[1:]]
+    np.testing.assert_allclose(token_logprobs_of(logits, ids), oracle.numpy(), atol=2e-6)
+    assert token_logprobs_of(logits[:1], ids[:1]).shape == (0,)  # one token: nothing to predict
 
 
 def test_analysis_is_cached_per_text(smollm):
