@@ -47,7 +47,7 @@ def float32_attention(module, query, key, value, attention_mask, scaling: float,
     if dropout and module.training:
         weights = torch.nn.functional.dropout(weights, p=dropout)
     mixed = torch.matmul(weights.to(value.dtype).view(batch, kv_heads, groups * queries, keys), value)
-    output = mixed.view(batch, heads, queries, size).transpose(1, 2).contiguous()
+    output = mixed.view(batch, heads, queries, value.shape[-1]).transpose(1, 2).contiguous()  # values may be wider
     return output, weights
 
 

@@ -46,3 +46,13 @@ def test_bfloat16_inputs_give_float32_weights_that_sum_to_one():
     torch.testing.assert_close(weights.sum(-1), torch.ones(B, H, T), rtol=0, atol=1e-6)
     exact = eager_attention_forward(module, *(x.float() for x in (q, k, v)), _float_mask()[1], scaling=D**-0.5)[1]
     torch.testing.assert_close(weights, exact, rtol=0, atol=1e-6)  # the model's own q and k, float32 softmax
+
+
+def test_values_of_another_width_than_queries():
+    """Some models (DeepSeek's latent attention) give values another head size than queries and keys."""
+    module = types.SimpleNamespace(num_key_value_groups=3, training=False)
+    q, k, _ = _inputs(2)
+    v = torch.randn(B, 2, T, 24, generator=torch.Generator().manual_seed(5))
+    ours = float32_attention(module, q, k, v, _float_mask()[1], scaling=D**-0.5)
+    theirs = eager_attention_forward(module, q, k, v, _float_mask()[1], scaling=D**-0.5)
+    assert ours[0].shape == (B, T, H, 24) and torch.equal(ours[0], theirs[0])
