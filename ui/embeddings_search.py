@@ -55,7 +55,7 @@ def _own_passages() -> list[str]:
     return texts
 
 
-def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int, encoder_name: str) -> None:
+def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int, encoder_key: tuple) -> None:
     """The top-k table, whether the index agreed with exact search, and the collection on a map."""
     exact = [h.index for h in exact_search(collection.vectors, q, k)]
     st.dataframe(
@@ -79,7 +79,7 @@ def _search_results(collection, q: np.ndarray, query: str, matches: list, k: int
             coords, collection.texts, title, highlight=highlight, extra=(qpoint[0], query), names=names
         )
 
-    fig = cached_figure("emb_search_map", (encoder_name, tuple(collection.texts), query, k), build)
+    fig = cached_figure("emb_search_map", (encoder_key, tuple(collection.texts), query, k), build)
     st.plotly_chart(localise(fig), key="emb_search_map")
 
 
@@ -110,7 +110,7 @@ def search_view() -> None:
     with st.spinner(t("embeddings.indexing", n=len(texts))):
         collection = _collection(tuple(texts), _encoder_key(encoder), encoder)
     q, matches = search(encoder, collection, query, k)
-    _search_results(collection, q, query, matches, k, encoder.name)
+    _search_results(collection, q, query, matches, k, _encoder_key(encoder))
     st.markdown(t("embeddings.rag_note"))
 
 
