@@ -5,7 +5,7 @@ For each preset, the same initial weights and the same batches are trained by
 evaluation or samples during the timed steps) and by `bench/reference_train.py`
 (forward, loss, backward, AdamW, nothing else), the latter both in float32 and under
 bf16 autocast. Ours runs in its default precision ("auto": bf16 autocast where the
-device has bf16 units, with eager attention and bf16 rotary on a CPU: `precision.prepare`), the reference with
+device has bf16 units, with `bf16_attention` and bf16 rotary on a CPU: `precision.prepare`), the reference with
 the model's defaults ("sdpa" attention, float32 rotary), what a plain PyTorch user gets. Reported per preset:
 tokens per second of each loop, model FLOPs utilisation against this machine's
 measured matmul FLOP/s in the precision each loop ran in (fp32 and bf16 peaks

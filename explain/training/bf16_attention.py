@@ -57,8 +57,9 @@ def bf16_train_attention(module, query, key, value, attention_mask, scaling: flo
         scores = (torch.bmm(q, k_t) * scaling).masked_fill(~allowed, torch.finfo(q.dtype).min)
     weights = torch.softmax(scores, dim=-1)
     weights = torch.nn.functional.dropout(weights, p=dropout, training=module.training)
-    output = torch.bmm(weights, value.reshape(batch * heads, keys, size))
-    output = output.view(batch, heads, queries, size).transpose(1, 2).contiguous()
+    value_size = value.shape[-1]  # values may be wider than queries and keys
+    output = torch.bmm(weights, value.reshape(batch * heads, keys, value_size))
+    output = output.view(batch, heads, queries, value_size).transpose(1, 2).contiguous()
     return output, weights.view(batch, heads, queries, keys)
 
 

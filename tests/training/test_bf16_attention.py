@@ -106,3 +106,13 @@ def test_groups_repeat_keys(groups):
     ours = bf16_train_attention(_module(groups), q, k, v, None, scaling=0.3)[0]
     oracle = eager_attention_forward(_module(groups), q, k, v, _causal_masks()[1], scaling=0.3)[0]
     torch.testing.assert_close(ours, oracle, rtol=1e-5, atol=1e-6)
+
+
+def test_values_of_another_width_than_queries():
+    gen = torch.Generator().manual_seed(2)
+    q, k = torch.randn(B, H, T, D, generator=gen), torch.randn(B, H, T, D, generator=gen)
+    v = torch.randn(B, H, T, 2 * D, generator=gen)
+    ours = bf16_train_attention(_module(1), q, k, v, None, scaling=D**-0.5)[0]
+    oracle = eager_attention_forward(_module(1), q, k, v, _causal_masks()[1], scaling=D**-0.5)[0]
+    assert ours.shape == (B, T, H, 2 * D)
+    torch.testing.assert_close(ours, oracle, rtol=1e-5, atol=1e-6)
